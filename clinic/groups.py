@@ -1,0 +1,64 @@
+"""The staff groups and exactly the permissions each needs.
+
+Data migrations call `sync_groups` whenever an app adds models a group works
+with, so a fresh database and an old one end up with the same groups.
+"""
+
+from django.contrib.auth.management import create_permissions
+
+ALL = ("add", "change", "delete", "view")
+
+GROUPS = {
+    # Edits articles, treatments, packages, products and their prices.
+    "Redaktör": {
+        "conditions": {
+            "condition": ALL,
+            "readerquestion": ALL,
+            "symptom": ALL,
+            "section": ALL,
+            "synonym": ALL,
+            "reference": ALL,
+            "treatmentrecommendation": ALL,
+            "productrecommendation": ALL,
+        },
+        "shop": {
+            "treatment": ALL,
+            "problemsolution": ALL,
+            "treatmentpackage": ALL,
+            "product": ALL,
+            "pricechange": ("view",),
+        },
+        "clinic": {"clinicsection": ALL, "practitioner": ALL, "location": ("view",)},
+    },
+    # Runs the front desk: locations, and the bookings and orders of later apps.
+    "Reception": {
+        "clinic": {"location": ("change", "view"), "practitioner": ("view",)},
+        "shop": {"treatmentpackage": ("view",), "product": ("view",)},
+    },
+}
+
+
+def sync_groups(apps, schema_editor=None, groups=None):
+    """Create the groups and set their permissions; permissions of models not yet migrated wait."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, app_models in (groups or GROUPS).items():
+        group, _ = Group.objects.get_or_create(name=name)
+        codenames = [
+            (app_label, f"{action}_{model}")
+            for app_label, models in app_models.items()
+            for model, actions in models.items()
+            for action in actions
+        ]
+        permissions = [
+            permission
+            for app_label, codename in codenames
+            for permission in Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            )
+        ]
+        group.permissions.set(permissions)

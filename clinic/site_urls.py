@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "clinic"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tillganglighet/", views.about_accessibility, name="accessibility"),
+]

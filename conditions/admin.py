@@ -1,0 +1,93 @@
+from django.contrib import admin
+
+from .models import (
+    Condition,
+    ProductRecommendation,
+    ReaderQuestion,
+    Reference,
+    Section,
+    Symptom,
+    Synonym,
+    TreatmentRecommendation,
+)
+
+
+class OrderedInline(admin.StackedInline):
+    extra = 0
+
+
+class ReaderQuestionInline(admin.TabularInline):
+    model = ReaderQuestion
+    extra = 0
+
+
+class SymptomInline(admin.TabularInline):
+    model = Symptom
+    extra = 0
+
+
+class SectionInline(OrderedInline):
+    model = Section
+    prepopulated_fields = {"anchor": ["heading"]}
+
+
+class SynonymInline(admin.TabularInline):
+    model = Synonym
+    extra = 0
+
+
+class ReferenceInline(OrderedInline):
+    model = Reference
+    fields = [
+        ("authors", "year"),
+        "title",
+        ("journal", "volume", "issue", "pages", "published_on"),
+        ("doi", "order"),
+    ]
+
+
+class TreatmentRecommendationInline(OrderedInline):
+    model = TreatmentRecommendation
+    autocomplete_fields = ["treatment"]
+
+
+class ProductRecommendationInline(OrderedInline):
+    model = ProductRecommendation
+    autocomplete_fields = ["product"]
+
+
+@admin.register(Condition)
+class ConditionAdmin(admin.ModelAdmin):
+    list_display = ["title", "is_published", "last_reviewed", "author"]
+    list_filter = ["is_published"]
+    search_fields = ["title", "synonyms__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    list_select_related = ["author"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "is_published", "kicker", "subtitle", "tagline"]}),
+        ("Inledning", {"fields": ["lead", "invitation", "symptoms_heading"]}),
+        (
+            "Åtgärder",
+            {
+                "fields": [
+                    "treatments_heading",
+                    "treatments_intro",
+                    "treatments_lead",
+                    "products_lead",
+                    "products_detail_lead",
+                ]
+            },
+        ),
+        ("Författare och datum", {"fields": ["author", "published", "last_reviewed"]}),
+        ("Sökmotorer", {"fields": ["meta_description"]}),
+        ("Redaktionellt (visas aldrig på webbplatsen)", {"fields": ["editorial_note"]}),
+    ]
+    inlines = [
+        ReaderQuestionInline,
+        SymptomInline,
+        SectionInline,
+        SynonymInline,
+        TreatmentRecommendationInline,
+        ProductRecommendationInline,
+        ReferenceInline,
+    ]
