@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ClinicSection, Location, Practitioner
+from .models import ClinicSection, Location, OutboxEmail, Practitioner
 
 admin.site.site_header = "Ortomed fotspecialister – administration"
 admin.site.site_title = "Ortomed admin"
@@ -28,3 +28,17 @@ class PractitionerAdmin(admin.ModelAdmin):
 class ClinicSectionAdmin(admin.ModelAdmin):
     list_display = ["heading", "order", "is_published"]
     list_editable = ["order", "is_published"]
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "subject", "sent_at", "attempts"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    readonly_fields = [f.name for f in OutboxEmail._meta.fields]
+    exclude = ["body", "html_body", "attachments"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -89,3 +89,46 @@ class ClinicSection(models.Model):
 
     def get_absolute_url(self):
         return reverse("clinic:home") + f"#avsnitt-{self.pk}"
+
+
+class OutboxEmailQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(sent_at__isnull=True)
+
+
+class OutboxEmail(models.Model):
+    """An e-mail waiting to be sent, or sent. Written in the same transaction as what it tells.
+
+    A booking or an order stays confirmed whatever the mail server does: the
+    message is stored with it, sent after commit, and retried by `send_outbox`.
+    `key` makes each message unique, so nothing is queued or sent twice.
+    """
+
+    key = models.CharField("nyckel", max_length=200, unique=True)
+    to = models.CharField("till", max_length=500)
+    subject = models.CharField("ämne", max_length=300)
+    body = models.TextField("text")
+    html_body = models.TextField("html", blank=True)
+    attachments = models.JSONField("bilagor", default=list, blank=True)
+    created_at = models.DateTimeField("skapat", auto_now_add=True)
+    claimed_at = models.DateTimeField("skickas sedan", null=True, blank=True)
+    sent_at = models.DateTimeField("skickat", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("försök", default=0)
+    last_error = models.TextField("senaste fel", blank=True)
+
+    objects = OutboxEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "utgående e-post"
+        verbose_name_plural = "utgående e-post"
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="outbox_pending_idx",
+            )
+        ]
+
+    def __str__(self):
+        return self.subject

@@ -1,8 +1,11 @@
 """Shared fixtures: the clinic's real content, staff users and an admin form helper."""
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+
+from clinic.groups import sync_groups
 
 
 @pytest.fixture
@@ -17,6 +20,8 @@ def superuser(db):
 
 
 def staff_in(group_name, username):
+    # Transactional tests flush the tables the migrations filled; make the groups again.
+    sync_groups(apps)
     user = User.objects.create_user(username, f"{username}@example.com", "lösenord-123")
     user.is_staff = True
     user.save()

@@ -1,0 +1,110 @@
+"""E-mail through the outbox: queued inside the caller's transaction, sent after it commits.
+
+    queue_email(key="booking-confirmed:42", to=["a@example.com"],
+                template="booking/email/confirmed", context={...},
+                attachments=[("besok.ics", ics_text, "text/calendar")])
+
+renders `<template>_subject.txt`, `<template>.txt` and (if present)
+`<template>.html`. A failing mail server never undoes what the e-mail tells:
+the row stays pending and `manage.py send_outbox` (run from cron) retries it.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import OutboxEmail
+
+logger = logging.getLogger(__name__)
+
+# A claim older than this is taken to belong to a worker that died mid-send.
+CLAIM_TIMEOUT = timedelta(minutes=10)
+MAX_ATTEMPTS = 20
+
+
+def queue_email(*, key, to, template, context, attachments=()):
+    """Store the message (once per key) and send it when the surrounding transaction commits."""
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    body = render_to_string(f"{template}.txt", context)
+    try:
+        html_body = render_to_string(f"{template}.html", context)
+    except TemplateDoesNotExist:
+        html_body = ""
+    message, created = OutboxEmail.objects.get_or_create(
+        key=key,
+        defaults={
+            "to": ", ".join(to),
+            "subject": subject,
+            "body": body,
+            "html_body": html_body,
+            "attachments": [
+                {"filename": name, "content": content, "mimetype": mimetype}
+                for name, content, mimetype in attachments
+            ],
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: send_queued(message.pk))
+    return message
+
+
+def send_queued(pk):
+    """Send one queued message unless it is sent or another worker is sending it. Never raises."""
+    now = timezone.now()
+    claimed = (
+        OutboxEmail.objects.pending()
+        .filter(pk=pk)
+        .exclude(claimed_at__gt=now - CLAIM_TIMEOUT)
+        .update(claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return False
+    message = OutboxEmail.objects.get(pk=pk)
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[address.strip() for address in message.to.split(",") if address.strip()],
+    )
+    if message.html_body:
+        email.attach_alternative(message.html_body, "text/html")
+    for attachment in message.attachments:
+        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    try:
+        email.send()
+    except Exception as error:  # any mail failure: keep the message for the next retry
+        logger.warning("outbox: sending message %s failed: %s", pk, type(error).__name__)
+        OutboxEmail.objects.filter(pk=pk).update(
+            claimed_at=None, last_error=f"{type(error).__name__}: {error}"[:1000]
+        )
+        return False
+    OutboxEmail.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="")
+    logger.info("outbox: sent message %s", pk)
+    return True
+
+
+def send_pending(limit=None):
+    """Retry every pending message; returns (sent, failed)."""
+    ids = (
+        OutboxEmail.objects.pending()
+        .filter(attempts__lt=MAX_ATTEMPTS)
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
+    if limit:
+        ids = ids[:limit]
+    sent = failed = 0
+    for pk in list(ids):
+        if send_queued(pk):
+            sent += 1
+        else:
+            failed += 1
+    return sent, failed
