@@ -24,6 +24,7 @@ install-dev: $(VENV)/.installed-dev
 setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_clinic_content
+	$(PY) manage.py generate_slots
 
 ## Serve the site at http://127.0.0.1:8000/ on SQLite with its content.
 run: setup

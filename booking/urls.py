@@ -1,10 +1,31 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class TokenConverter:
+    """A booking's manage token: url-safe base64, so nothing else reaches the database."""
+
+    regex = "[A-Za-z0-9_-]{16,64}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(TokenConverter, "token")
 
 app_name = "booking"
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("bekraftelse/<token:token>/", views.confirmation, name="confirmation"),
+    path("hantera/<token:token>/", views.manage, name="manage"),
+    path("hantera/<token:token>/avboka/", views.cancel, name="cancel"),
+    path("hantera/<token:token>/flytta/", views.move, name="move"),
+    path("personal/dag/<slug:location_slug>/", views.day_view, name="day-view"),
     path("<slug:location_slug>/<slug:package_slug>/", views.slot_list, name="slots"),
+    path("<slug:location_slug>/<slug:package_slug>/uppgifter/", views.details, name="details"),
 ]

@@ -34,6 +34,13 @@ GROUPS = {
     "Reception": {
         "clinic": {"location": ("change", "view"), "practitioner": ("view",)},
         "shop": {"treatmentpackage": ("view",), "product": ("view",)},
+        "booking": {
+            # Bookings are cancelled, never deleted; staff book on a patient's behalf.
+            "booking": ("add", "change", "view", "view_full_personnummer"),
+            "slot": ALL,
+            "weeklyschedule": ALL,
+            "scheduleexception": ALL,
+        },
     },
 }
 
@@ -49,7 +56,8 @@ def sync_groups(apps, schema_editor=None, groups=None):
     for name, app_models in (groups or GROUPS).items():
         group, _ = Group.objects.get_or_create(name=name)
         codenames = [
-            (app_label, f"{action}_{model}")
+            # A plain action names a model permission; a longer one is a custom codename.
+            (app_label, action if "_" in action else f"{action}_{model}")
             for app_label, models in app_models.items()
             for model, actions in models.items()
             for action in actions

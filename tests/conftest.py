@@ -72,3 +72,27 @@ def admin_form_data(response):
 @pytest.fixture
 def admin_form():
     return admin_form_data
+
+
+@pytest.fixture
+def client(client, django_capture_on_commit_callbacks):
+    """The test client, with each request's on-commit work (e-mail) run as a real commit would."""
+    send = client.request
+
+    def request(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return send(**kwargs)
+
+    client.request = request
+    return client
+
+
+@pytest.fixture
+def run_command(django_capture_on_commit_callbacks):
+    """call_command, with its on-commit work run as a real commit would."""
+
+    def run(*args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call_command(*args, **kwargs)
+
+    return run

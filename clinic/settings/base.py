@@ -173,3 +173,12 @@ def require_env(name: str) -> str:
     if not value:
         raise ImproperlyConfigured(f"You must set the {name} environment variable.")
     return value
+
+
+# Booking: how soon a patient may book, and until when they may cancel or move.
+BOOKING_LEAD_MINUTES = int(os.environ.get("BOOKING_LEAD_MINUTES", "120"))
+BOOKING_CHANGE_DEADLINE_HOURS = int(os.environ.get("BOOKING_CHANGE_DEADLINE_HOURS", "24"))
+BOOKING_REMINDER_HOURS = int(os.environ.get("BOOKING_REMINDER_HOURS", "24"))
+BOOKING_WEEKS_AHEAD = int(os.environ.get("BOOKING_WEEKS_AHEAD", "8"))
+# Patient details are anonymised this many days after the visit.
+RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", str(3 * 365)))

@@ -10,3 +10,14 @@ SITE_URL = "http://testserver"
 ALLOWED_HOSTS = ["*"]
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+# A file, not memory, for SQLite: threads in the concurrency tests then share one
+# database through real locks (WAL, IMMEDIATE transactions), as in production.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import hashlib
+    import tempfile
+
+    _tag = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": f"{tempfile.gettempdir()}/ortomed-test-{_tag}.sqlite3"
+    }

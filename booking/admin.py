@@ -1,0 +1,277 @@
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from clinic.models import Location
+
+from . import services
+from .forms import normalise_personnummer, normalise_phone
+from .models import Booking, ScheduleException, Slot, WeeklySchedule
+from .schedule import generate_slots
+
+
+def local(dt):
+    return date_format(timezone.localtime(dt), "D j M Y H:i") if dt else ""
+
+
+@admin.register(WeeklySchedule)
+class WeeklyScheduleAdmin(admin.ModelAdmin):
+    list_display = ["location", "weekday", "start_time", "end_time", "slot_minutes", "practitioner"]
+    list_filter = ["location", "weekday"]
+    list_select_related = ["location", "practitioner"]
+    actions = ["generate"]
+
+    @admin.action(description="Skapa bokningsbara tider för kommande veckor")
+    def generate(self, request, queryset):
+        locations = Location.objects.filter(schedules__in=queryset).distinct()
+        result = generate_slots(weeks=settings.BOOKING_WEEKS_AHEAD, locations=locations)
+        self.message_user(
+            request,
+            f"{result.created} nya tider skapades, {result.removed} lediga tider togs bort "
+            f"på stängda dagar ({settings.BOOKING_WEEKS_AHEAD} veckor framåt).",
+        )
+
+
+@admin.register(ScheduleException)
+class ScheduleExceptionAdmin(admin.ModelAdmin):
+    list_display = ["location", "date_from", "date_to", "practitioner", "reason"]
+    list_filter = ["location"]
+    list_select_related = ["location", "practitioner"]
+
+
+class BookedFilter(admin.SimpleListFilter):
+    title = "bokad"
+    parameter_name = "bokad"
+
+    def lookups(self, request, model_admin):
+        return [("ja", "Bokad"), ("nej", "Ledig")]
+
+    def queryset(self, request, queryset):
+        booked = Booking.objects.active().values("slot")
+        if self.value() == "ja":
+            return queryset.filter(pk__in=booked)
+        if self.value() == "nej":
+            return queryset.exclude(pk__in=booked)
+        return queryset
+
+
+@admin.register(Slot)
+class SlotAdmin(admin.ModelAdmin):
+    list_display = ["local_start", "location", "minutes", "practitioner"]
+    list_filter = ["location", BookedFilter, ("start", admin.DateFieldListFilter)]
+    list_select_related = ["location", "practitioner"]
+    date_hierarchy = "start"
+
+    @admin.display(description="start", ordering="start")
+    def local_start(self, slot):
+        return local(slot.start)
+
+    @admin.display(description="minuter")
+    def minutes(self, slot):
+        return slot.minutes
+
+
+class StaffBookingForm(forms.ModelForm):
+    """Booking on a patient's behalf: validated like the patient's own form."""
+
+    class Meta:
+        model = Booking
+        fields = [
+            "slot",
+            "package",
+            "name",
+            "email",
+            "phone",
+            "personnummer",
+            "date_of_birth",
+            "message",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slot" in self.fields:
+            slots = Slot.objects.upcoming().free().select_related("location")
+            if self.instance.pk:
+                slots = slots | Slot.objects.filter(pk=self.instance.slot_id)
+            self.fields["slot"].queryset = slots.order_by("start")
+            self.fields["slot"].label_from_instance = lambda s: f"{s.location} {local(s.start)}"
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def clean_personnummer(self):
+        value = (self.cleaned_data.get("personnummer") or "").strip()
+        return normalise_personnummer(value) if value else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        slot, package = cleaned.get("slot"), cleaned.get("package")
+        if slot and package and (not self.instance.pk or slot.pk != self.instance.slot_id):
+            try:
+                services.check_bookable(slot=slot, package=package)
+            except services.BookingError as error:
+                self.add_error("slot", error.message)
+        return cleaned
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    form = StaffBookingForm
+    list_display = [
+        "visit",
+        "location",
+        "package",
+        "name",
+        "masked_id",
+        "phone",
+        "email",
+        "status",
+    ]
+    list_filter = [
+        "slot__location",
+        "status",
+        ("slot__start", admin.DateFieldListFilter),
+        "package",
+    ]
+    search_fields = ["name", "email", "phone"]
+    date_hierarchy = "slot__start"
+    actions = ["cancel", "mark_attended", "mark_no_show"]
+    change_list_template = "admin/booking/booking/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("slot__location", "package")
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return StaffBookingForm.Meta.fields
+        return [
+            "slot",
+            "package",
+            "status",
+            "name",
+            "email",
+            "phone",
+            "identity",
+            "message",
+            "price",
+            "created_at",
+            "booked_by_staff",
+            "cancelled_at",
+            "reminder_sent_at",
+            "manage_link",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        readonly = [
+            "package",
+            "status",
+            "identity",
+            "price",
+            "created_at",
+            "booked_by_staff",
+            "cancelled_at",
+            "reminder_sent_at",
+            "manage_link",
+        ]
+        if obj.status != Booking.Status.BOOKED:
+            readonly.append("slot")
+        return readonly
+
+    @admin.display(description="besök", ordering="slot__start")
+    def visit(self, booking):
+        return local(booking.slot.start)
+
+    @admin.display(description="mottagning", ordering="slot__location")
+    def location(self, booking):
+        return booking.slot.location
+
+    @admin.display(description="personnummer")
+    def masked_id(self, booking):
+        return booking.masked_personnummer
+
+    @admin.display(description="personnummer / födelsedatum")
+    def identity(self, booking):
+        if getattr(booking, "show_full_identity", False):
+            if booking.personnummer:
+                return booking.formatted_personnummer
+            return booking.date_of_birth or ""
+        return booking.masked_personnummer
+
+    @admin.display(description="patientens länk")
+    def manage_link(self, booking):
+        return f"{settings.SITE_URL}{booking.get_absolute_url()}" if booking.token else ""
+
+    def get_object(self, request, object_id, from_field=None):
+        booking = super().get_object(request, object_id, from_field)
+        if booking is not None:
+            # Per request, on the object: the admin instance is shared between threads.
+            booking.show_full_identity = request.user.has_perm("booking.view_full_personnummer")
+        return booking
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if not change:
+                booking = services.book_slot(
+                    slot=form.cleaned_data["slot"],
+                    package=form.cleaned_data["package"],
+                    patient=services.Patient(
+                        name=obj.name,
+                        email=obj.email,
+                        phone=obj.phone,
+                        personnummer=obj.personnummer,
+                        date_of_birth=obj.date_of_birth,
+                        message=obj.message,
+                    ),
+                    by_staff=True,
+                )
+                obj.pk, obj._state.adding = booking.pk, False
+                return
+            if "slot" in form.changed_data:
+                services.move_booking(
+                    booking=obj, new_slot=form.cleaned_data["slot"], by_staff=True
+                )
+            details = [f for f in ["name", "email", "phone", "message"] if f in form.changed_data]
+            if details:
+                Booking.objects.filter(pk=obj.pk).update(
+                    **{field: getattr(obj, field) for field in details}
+                )
+        except services.BookingError as error:
+            request.booking_failed = error.message
+            messages.error(request, error.message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "booking_failed", None):
+            return HttpResponseRedirect(request.path)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if getattr(request, "booking_failed", None):
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Bookings are cancelled, not deleted: the clinic keeps its counts.
+        return request.user.is_superuser
+
+    @admin.action(description="Avboka markerade (patienten får e-post)")
+    def cancel(self, request, queryset):
+        for booking in queryset.filter(status=Booking.Status.BOOKED):
+            services.cancel_booking(booking=booking, by_staff=True)
+        self.message_user(request, "Markerade bokningar är avbokade.", messages.SUCCESS)
+
+    @admin.action(description="Markera som genomförda")
+    def mark_attended(self, request, queryset):
+        queryset.exclude(status=Booking.Status.CANCELLED).update(status=Booking.Status.ATTENDED)
+
+    @admin.action(description="Markera som uteblivna")
+    def mark_no_show(self, request, queryset):
+        queryset.exclude(status=Booking.Status.CANCELLED).update(status=Booking.Status.NO_SHOW)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "day_locations": Location.objects.active()}
+        return super().changelist_view(request, extra_context)

@@ -1,0 +1,191 @@
+"""The patient's details form and the validation of Swedish identity numbers and phones."""
+
+import uuid
+from datetime import date
+
+import phonenumbers
+from django import forms
+from django.utils import timezone
+from personnummer import personnummer
+
+from .models import Booking, Slot
+
+
+def normalise_personnummer(value: str) -> str:
+    """Any usual way of writing a personnummer -> 12 digits (YYYYMMDDNNNN); ValidationError."""
+    compact = "".join(value.split())
+    if len(compact) > 13 or not personnummer.valid(compact):
+        raise forms.ValidationError(
+            "Personnumret stämmer inte. Skriv det som ÅÅÅÅMMDD-XXXX och kontrollera siffrorna.",
+            code="invalid_personnummer",
+        )
+    return personnummer.Personnummer(compact).format(long_format=True)
+
+
+def normalise_phone(value: str) -> str:
+    """A Swedish or international phone number -> E.164 (+46701234567); ValidationError."""
+    try:
+        number = phonenumbers.parse(value, "SE")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise forms.ValidationError(
+            "Telefonnumret stämmer inte. Skriv till exempel 070-123 45 67 eller +47 412 34 567.",
+            code="invalid_phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class SlotChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, slot):
+        local = timezone.localtime(slot.start)
+        from django.utils.formats import date_format
+
+        return date_format(local, "l j F \\k\\l. H:i").capitalize()
+
+
+class PatientFields(forms.Form):
+    """What we ask of every patient; shared by booking and (later) the waitlist."""
+
+    name = forms.CharField(
+        label="För- och efternamn",
+        max_length=120,
+        widget=forms.TextInput({"autocomplete": "name"}),
+        error_messages={"max_length": "Namnet får vara högst 120 tecken."},
+    )
+    email = forms.EmailField(
+        label="E-post",
+        max_length=254,
+        help_text="Hit skickar vi bekräftelsen och länken för att ändra eller avboka.",
+        widget=forms.EmailInput({"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label="Mobiltelefon",
+        max_length=30,
+        help_text="Svenskt nummer eller internationellt med landsnummer, till exempel +47.",
+        widget=forms.TextInput({"autocomplete": "tel", "type": "tel"}),
+    )
+    personnummer = forms.CharField(
+        label="Personnummer",
+        max_length=20,
+        error_messages={"max_length": "Personnumret stämmer inte. Skriv det som ÅÅÅÅMMDD-XXXX."},
+        required=False,
+        help_text=(
+            "ÅÅÅÅMMDD-XXXX. Saknar du svenskt personnummer: lämna tomt och fyll i födelsedatum."
+        ),
+        widget=forms.TextInput({"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    date_of_birth = forms.DateField(
+        label="Födelsedatum (om du saknar svenskt personnummer)",
+        required=False,
+        help_text="ÅÅÅÅ-MM-DD",
+        widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not any(ch.isalpha() for ch in name):
+            raise forms.ValidationError("Skriv ditt namn med bokstäver.", code="invalid_name")
+        return name
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def clean_personnummer(self):
+        value = self.cleaned_data["personnummer"].strip()
+        return normalise_personnummer(value) if value else ""
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born and not (date(today.year - 120, 1, 1) <= born <= today):
+            raise forms.ValidationError("Kontrollera födelsedatumet.", code="invalid_birth_date")
+        return born
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            not cleaned.get("personnummer")
+            and not cleaned.get("date_of_birth")
+            and "personnummer" not in self.errors
+            and "date_of_birth" not in self.errors
+        ):
+            self.add_error(
+                "personnummer", "Fyll i personnummer, eller födelsedatum om du saknar personnummer."
+            )
+        return cleaned
+
+
+class BookingForm(PatientFields):
+    slot = SlotChoiceField(
+        label="Tid",
+        queryset=Slot.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": "Tiden hann tyvärr bokas av någon annan. Välj en annan tid nedan.",
+            "required": "Välj en tid.",
+        },
+    )
+    message = forms.CharField(
+        label="Meddelande till mottagningen (valfritt)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea({"rows": 3}),
+        error_messages={"max_length": "Meddelandet får vara högst 1000 tecken."},
+    )
+    consent = forms.BooleanField(
+        label="Jag har läst integritetsinformationen och samtycker till att mottagningen "
+        "sparar mina uppgifter för bokningen.",
+        error_messages={"required": "Du behöver godkänna integritetsinformationen för att boka."},
+    )
+    request_token = forms.RegexField(
+        regex=r"^[0-9a-f]{32}$",
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": "Formuläret har gått ut. Ladda om sidan och försök igen.",
+            "required": "Formuläret har gått ut. Ladda om sidan och försök igen.",
+        },
+    )
+
+    field_order = [
+        "slot",
+        "name",
+        "email",
+        "phone",
+        "personnummer",
+        "date_of_birth",
+        "message",
+        "consent",
+        "request_token",
+    ]
+
+    def __init__(self, *args, location, package, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("request_token", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = Slot.objects.bookable(location=location, package=package)
+
+    def offer_other_times(self, slots):
+        """After a clash: show the week's free times as choices, keeping everything typed."""
+        self.fields["slot"].widget = forms.RadioSelect()
+        self.fields["slot"].queryset = slots
+        self.fields["slot"].label = "Välj en annan tid"
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data.pop("slot", None)
+
+
+class StaffBookingForm(forms.ModelForm):
+    """The admin's form for booking on a patient's behalf (validated like the patient form)."""
+
+    class Meta:
+        model = Booking
+        fields = [
+            "slot",
+            "package",
+            "name",
+            "email",
+            "phone",
+            "personnummer",
+            "date_of_birth",
+            "message",
+        ]

@@ -1,0 +1,202 @@
+"""Every write that books, cancels or moves a visit; views and the admin call these."""
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from clinic.mail import queue_email
+
+from .ics import booking_calendar
+from .models import Booking, Slot
+
+logger = logging.getLogger(__name__)
+
+
+class BookingError(Exception):
+    """A booking could not be made or changed; `message` is for the patient, in Swedish."""
+
+    message = "Bokningen kunde inte genomföras."
+
+    def __init__(self, message=None):
+        super().__init__(message or self.message)
+        if message:
+            self.message = message
+
+
+class SlotTaken(BookingError):
+    message = "Tiden hann tyvärr bokas av någon annan. Välj en annan tid."
+
+
+class SlotNotBookable(BookingError):
+    message = "Den tiden går inte att boka längre. Välj en annan tid."
+
+
+class ChangeNotAllowed(BookingError):
+    message = (
+        "Bokningen kan inte längre ändras på webben. Ring eller mejla mottagningen, "
+        "så hjälper vi dig."
+    )
+
+
+@dataclass(frozen=True)
+class Patient:
+    name: str
+    email: str
+    phone: str
+    personnummer: str = ""
+    date_of_birth: date | None = None
+    message: str = ""
+
+
+def check_bookable(*, slot, package, now=None):
+    """Raise SlotNotBookable unless the package may be booked in this slot (taken or not)."""
+    now = now or timezone.now()
+    if not package.is_active or not package.locations.filter(pk=slot.location_id).exists():
+        raise SlotNotBookable("Behandlingen erbjuds inte på den mottagningen.")
+    if slot.start < now + timedelta(minutes=settings.BOOKING_LEAD_MINUTES):
+        raise SlotNotBookable("Den tiden har redan passerat eller är för nära i tid att boka.")
+    if slot.end - slot.start < timedelta(minutes=package.duration_minutes):
+        raise SlotNotBookable("Tiden är för kort för den behandlingen.")
+
+
+@transaction.atomic
+def book_slot(*, slot, package, patient: Patient, request_token=None, by_staff=False):
+    """Book the slot for the patient, once. A repeated request_token returns the first booking."""
+    if request_token:
+        earlier = Booking.objects.filter(request_token=request_token).first()
+        if earlier:
+            return earlier
+    slot = Slot.objects.select_for_update().select_related("location").get(pk=slot.pk)
+    check_bookable(slot=slot, package=package)
+    booking = Booking(
+        slot=slot,
+        package=package,
+        price=package.price,
+        name=patient.name,
+        email=patient.email,
+        phone=patient.phone,
+        personnummer=patient.personnummer,
+        date_of_birth=patient.date_of_birth,
+        message=patient.message,
+        consent_at=None if by_staff else timezone.now(),
+        request_token=request_token or None,
+        booked_by_staff=by_staff,
+    )
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError:
+        if request_token:
+            earlier = Booking.objects.filter(request_token=request_token).first()
+            if earlier:
+                return earlier
+        raise SlotTaken from None
+    logger.info("booking %s created for slot %s", booking.pk, slot.pk)
+    send_booking_email(booking, "confirmed")
+    return booking
+
+
+@transaction.atomic
+def cancel_booking(*, booking, by_staff=False):
+    booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
+    if booking.status == Booking.Status.CANCELLED:
+        return booking
+    if not by_staff and not booking.can_be_changed():
+        raise ChangeNotAllowed
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = timezone.now()
+    booking.save(update_fields=["status", "cancelled_at"])
+    logger.info("booking %s cancelled", booking.pk)
+    send_booking_email(booking, "cancelled")
+    return booking
+
+
+@transaction.atomic
+def move_booking(*, booking, new_slot, by_staff=False):
+    booking = (
+        Booking.objects.select_for_update().select_related("slot", "package").get(pk=booking.pk)
+    )
+    if booking.status != Booking.Status.BOOKED or (not by_staff and not booking.can_be_changed()):
+        raise ChangeNotAllowed
+    new_slot = Slot.objects.select_for_update().get(pk=new_slot.pk)
+    if new_slot.pk == booking.slot_id:
+        return booking
+    if new_slot.location_id != booking.slot.location_id:
+        raise SlotNotBookable("Tiden finns på en annan mottagning.")
+    check_bookable(slot=new_slot, package=booking.package)
+    old_slot = booking.slot
+    booking.slot = new_slot
+    try:
+        with transaction.atomic():
+            booking.save(update_fields=["slot"])
+    except IntegrityError:
+        raise SlotTaken from None
+    logger.info("booking %s moved from slot %s to %s", booking.pk, old_slot.pk, new_slot.pk)
+    send_booking_email(booking, "moved", key_suffix=str(new_slot.pk), old_slot=old_slot)
+    return booking
+
+
+def send_booking_email(booking, kind, *, key_suffix="", **extra):
+    sequence = {"confirmed": 0, "moved": 1, "cancelled": 2, "reminder": 0}[kind]
+    attachments = []
+    if kind in ("confirmed", "moved", "cancelled"):
+        ics = booking_calendar(booking, cancelled=kind == "cancelled", sequence=sequence)
+        attachments.append(("besok.ics", ics, "text/calendar"))
+    key = f"booking-{kind}:{booking.pk}" + (f":{key_suffix}" if key_suffix else "")
+    queue_email(
+        key=key,
+        to=[booking.email],
+        template=f"booking/email/{kind}",
+        context={"booking": booking, "location": booking.slot.location, **extra},
+        attachments=attachments,
+    )
+
+
+def send_reminders(*, now=None):
+    """Queue one reminder per upcoming booking within the reminder window; returns how many."""
+    now = now or timezone.now()
+    due = Booking.objects.filter(
+        status=Booking.Status.BOOKED,
+        reminder_sent_at__isnull=True,
+        slot__start__gt=now,
+        slot__start__lte=now + timedelta(hours=settings.BOOKING_REMINDER_HOURS),
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        with transaction.atomic():
+            # The conditional update claims the reminder: run twice, or twice at once, sends once.
+            claimed = Booking.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            )
+            if claimed:
+                booking = Booking.objects.select_related("slot__location", "package").get(pk=pk)
+                send_booking_email(booking, "reminder")
+                sent += 1
+    return sent
+
+
+@transaction.atomic
+def anonymise_bookings(*, older_than_days, now=None, dry_run=False):
+    """Blank patient details of bookings whose visit ended long ago; rows stay for counts."""
+    now = now or timezone.now()
+    old = Booking.objects.filter(
+        slot__end__lt=now - timedelta(days=older_than_days), anonymised_at__isnull=True
+    )
+    count = old.count()
+    if not dry_run:
+        old.update(
+            name="",
+            email="",
+            phone="",
+            personnummer="",
+            date_of_birth=None,
+            message="",
+            token=None,
+            request_token=None,
+            anonymised_at=now,
+        )
+    return count

@@ -1,0 +1,50 @@
+"""Weeks as the patient pages them: ISO weeks in Stockholm time ("2026-W49")."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+
+def this_monday() -> date:
+    today = timezone.localdate()
+    return today - timedelta(days=today.weekday())
+
+
+def parse_week(value: str | None) -> date:
+    """The Monday of an ISO week like "2026-W49"; this week for anything else or for the past."""
+    current = this_monday()
+    try:
+        year, week = (value or "").split("-W")
+        monday = date.fromisocalendar(int(year), int(week), 1)
+    except (ValueError, TypeError):
+        return current
+    latest = current + timedelta(weeks=settings.BOOKING_WEEKS_AHEAD + 52)
+    return min(max(monday, current), latest)
+
+
+def week_param(monday: date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_bounds(monday: date):
+    """The UTC instants where a local week starts and ends."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    start = datetime.combine(monday, datetime.min.time(), tzinfo=zone)
+    end = datetime.combine(monday + timedelta(days=7), datetime.min.time(), tzinfo=zone)
+    return start, end
+
+
+def group_by_day(slots, monday: date):
+    """[(day, [slots of that day])] for the days of the week that have slots or are weekdays."""
+    days = {monday + timedelta(days=n): [] for n in range(7)}
+    for slot in slots:
+        days[timezone.localtime(slot.start).date()].append(slot)
+    today = timezone.localdate()
+    return [
+        (day, day_slots)
+        for day, day_slots in days.items()
+        if day_slots or (day.weekday() < 5 and day >= today)
+    ]

@@ -1,0 +1,31 @@
+"""Run the same request from many threads at once, as many patients pressing a button together."""
+
+import threading
+
+from django.db import connection
+from django.test import Client
+
+
+def post_together(url, payloads):
+    """POST each payload from its own thread and connection, all released at once."""
+    barrier = threading.Barrier(len(payloads))
+    responses = [None] * len(payloads)
+    errors = []
+
+    def worker(index, data):
+        client = Client()
+        try:
+            barrier.wait(timeout=30)
+            responses[index] = client.post(url, data)
+        except Exception as error:  # recorded, so the test fails with it
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, data)) for i, data in enumerate(payloads)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    return responses
