@@ -93,6 +93,9 @@ def details(request, location_slug, package_slug):
                 return redirect("booking:confirmation", token=booking.token)
         else:
             chosen = Slot.objects.at(location).filter(pk=_int(request.POST.get("slot"))).first()
+        # A double click whose twin won the race while this one validated: same booking.
+        if earlier.exists():
+            return redirect("booking:confirmation", token=earlier.get().token)
         slot = chosen
     else:
         slot = get_object_or_404(Slot.objects.at(location), pk=_int(request.GET.get("tid")))
