@@ -1,15 +1,26 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from clinic.models import Location
 
-from . import services
+from . import services, waitlist
+from .errors import BookingError
 from .forms import normalise_personnummer, normalise_phone
-from .models import Booking, ScheduleException, Slot, WeeklySchedule
+from .models import (
+    Booking,
+    ScheduleException,
+    Slot,
+    WaitlistEntry,
+    WaitlistOffer,
+    Weekday,
+    WeeklySchedule,
+)
 from .schedule import generate_slots
 
 
@@ -65,6 +76,11 @@ class SlotAdmin(admin.ModelAdmin):
     list_select_related = ["location", "practitioner"]
     date_hierarchy = "start"
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            waitlist.offer_after_commit(obj.pk)
+
     @admin.display(description="start", ordering="start")
     def local_start(self, slot):
         return local(slot.start)
@@ -112,7 +128,7 @@ class StaffBookingForm(forms.ModelForm):
         if slot and package and (not self.instance.pk or slot.pk != self.instance.slot_id):
             try:
                 services.check_bookable(slot=slot, package=package)
-            except services.BookingError as error:
+            except BookingError as error:
                 self.add_error("slot", error.message)
         return cleaned
 
@@ -240,7 +256,7 @@ class BookingAdmin(admin.ModelAdmin):
                 Booking.objects.filter(pk=obj.pk).update(
                     **{field: getattr(obj, field) for field in details}
                 )
-        except services.BookingError as error:
+        except BookingError as error:
             request.booking_failed = error.message
             messages.error(request, error.message)
 
@@ -275,3 +291,135 @@ class BookingAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "day_locations": Location.objects.active()}
         return super().changelist_view(request, extra_context)
+
+
+class WaitlistOfferInline(admin.TabularInline):
+    model = WaitlistOffer
+    extra = 0
+    fields = ["slot", "status", "created_at", "expires_at", "closed_at", "made_by_staff"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class WaitlistEntryForm(forms.ModelForm):
+    offer_slot = forms.ModelChoiceField(
+        label="Erbjud en tid nu",
+        queryset=Slot.objects.none(),
+        required=False,
+        help_text="Lediga tider på mottagningen, långa nog för behandlingen. "
+        "Patienten får ett mejl och tiden hålls för hen.",
+    )
+
+    class Meta:
+        model = WaitlistEntry
+        fields = [
+            "earliest_date",
+            "latest_date",
+            "weekdays",
+            "time_of_day",
+            "name",
+            "email",
+            "phone",
+            "status",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        entry = self.instance
+        if entry.pk:
+            slots = Slot.objects.bookable(location=entry.location, package=entry.package)
+            self.fields["offer_slot"].queryset = slots
+            self.fields["offer_slot"].label_from_instance = lambda s: local(s.start)
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(admin.ModelAdmin):
+    form = WaitlistEntryForm
+    list_display = [
+        "created_at",
+        "location",
+        "package",
+        "position",
+        "name",
+        "wishes",
+        "confirmed",
+        "status",
+    ]
+    list_filter = ["location", "package", "status"]
+    search_fields = ["name", "email", "phone"]
+    readonly_fields = ["location", "package", "created_at", "confirmed_at"]
+    inlines = [WaitlistOfferInline]
+    actions = ["remove"]
+
+    def get_queryset(self, request):
+        ahead = (
+            WaitlistEntry.objects.waiting()
+            .filter(
+                location=OuterRef("location"),
+                package=OuterRef("package"),
+                created_at__lt=OuterRef("created_at"),
+            )
+            .values("location")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("location", "package")
+            .annotate(ahead=Coalesce(Subquery(ahead), 0))
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="plats i kön", ordering="created_at")
+    def position(self, entry):
+        waiting = entry.status == WaitlistEntry.Status.WAITING and entry.confirmed_at
+        return entry.ahead + 1 if waiting else "–"
+
+    @admin.display(description="önskemål")
+    def wishes(self, entry):
+        days = ", ".join(Weekday(int(d)).label[:3] for d in entry.weekdays) or "alla dagar"
+        return (
+            f"{entry.earliest_date:%Y-%m-%d}–{entry.latest_date:%Y-%m-%d}, {days}, "
+            f"{entry.get_time_of_day_display().lower()}"
+        )
+
+    @admin.display(description="bekräftad", boolean=True)
+    def confirmed(self, entry):
+        return entry.confirmed_at is not None
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        slot = form.cleaned_data.get("offer_slot")
+        if slot:
+            try:
+                waitlist.make_offer(entry=obj, slot=slot, by_staff=True)
+            except BookingError as error:
+                messages.error(request, f"Tiden erbjöds inte: {error.message}")
+            else:
+                messages.success(request, f"{obj.name} har erbjudits tiden {local(slot.start)}.")
+
+    @admin.action(description="Ta bort från väntelistan")
+    def remove(self, request, queryset):
+        for entry in queryset:
+            waitlist.leave(entry=entry)
+        self.message_user(request, "Markerade patienter står inte längre på väntelistan.")
+
+
+@admin.register(WaitlistOffer)
+class WaitlistOfferAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "slot", "entry", "status", "expires_at", "made_by_staff"]
+    list_filter = ["status", "slot__location"]
+    list_select_related = ["slot__location", "entry__package", "entry__location"]
+    search_fields = ["entry__name", "entry__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,14 +1,14 @@
 """The patient's details form and the validation of Swedish identity numbers and phones."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import phonenumbers
 from django import forms
 from django.utils import timezone
 from personnummer import personnummer
 
-from .models import Booking, Slot
+from .models import Slot, TimeOfDay, Weekday
 
 
 def normalise_personnummer(value: str) -> str:
@@ -159,10 +159,12 @@ class BookingForm(PatientFields):
         "request_token",
     ]
 
-    def __init__(self, *args, location, package, **kwargs):
+    def __init__(self, *args, location, package, holder=None, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("request_token", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
-        self.fields["slot"].queryset = Slot.objects.bookable(location=location, package=package)
+        self.fields["slot"].queryset = Slot.objects.bookable(
+            location=location, package=package, holder=holder
+        )
 
     def offer_other_times(self, slots):
         """After a clash: show the week's free times as choices, keeping everything typed."""
@@ -174,18 +176,66 @@ class BookingForm(PatientFields):
             self.data.pop("slot", None)
 
 
-class StaffBookingForm(forms.ModelForm):
-    """The admin's form for booking on a patient's behalf (validated like the patient form)."""
+class WaitlistForm(PatientFields):
+    earliest_date = forms.DateField(
+        label="Tidigast",
+        widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
+        help_text="Första dagen du kan komma (ÅÅÅÅ-MM-DD).",
+    )
+    latest_date = forms.DateField(
+        label="Senast",
+        widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
+        help_text="Sista dagen du kan komma. Efter den tas du bort från listan av sig själv.",
+    )
+    weekdays = forms.MultipleChoiceField(
+        label="Dagar som passar (valfritt)",
+        choices=[(str(value), label.capitalize()) for value, label in Weekday.choices[:5]],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Välj inga om alla vardagar passar.",
+    )
+    time_of_day = forms.ChoiceField(
+        label="Tid på dagen",
+        choices=TimeOfDay.choices,
+        initial=TimeOfDay.ANY,
+        widget=forms.RadioSelect,
+    )
+    consent = forms.BooleanField(
+        label="Jag har läst integritetsinformationen och samtycker till att mottagningen "
+        "sparar mina uppgifter för väntelistan.",
+        error_messages={"required": "Du behöver godkänna integritetsinformationen."},
+    )
 
-    class Meta:
-        model = Booking
-        fields = [
-            "slot",
-            "package",
-            "name",
-            "email",
-            "phone",
-            "personnummer",
-            "date_of_birth",
-            "message",
-        ]
+    field_order = [
+        "earliest_date",
+        "latest_date",
+        "weekdays",
+        "time_of_day",
+        "name",
+        "email",
+        "phone",
+        "personnummer",
+        "date_of_birth",
+        "consent",
+    ]
+
+    def clean(self):
+        cleaned = super().clean()
+        earliest, latest = cleaned.get("earliest_date"), cleaned.get("latest_date")
+        today = timezone.localdate()
+        if earliest and earliest < today:
+            self.add_error("earliest_date", "Välj i dag eller en senare dag.")
+        if earliest and latest and latest < earliest:
+            self.add_error("latest_date", "Det senaste datumet måste vara efter det tidigaste.")
+        if latest and latest > today + timedelta(days=366):
+            self.add_error("latest_date", "Väntelistan gäller högst ett år framåt.")
+        return cleaned
+
+    def wishes(self):
+        data = self.cleaned_data
+        return {
+            "earliest_date": data["earliest_date"],
+            "latest_date": data["latest_date"],
+            "weekdays": "".join(sorted(data["weekdays"])),
+            "time_of_day": data["time_of_day"],
+        }

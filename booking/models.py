@@ -135,15 +135,20 @@ class SlotQuerySet(models.QuerySet):
     def upcoming(self):
         return self.filter(start__gte=self.bookable_from())
 
-    def free(self):
-        return self.exclude(Exists(Booking.objects.active().filter(slot=OuterRef("pk"))))
+    def free(self, holder=None):
+        """Not booked, and not held by anyone but `holder` (a hold ends by time alone)."""
+        held = SlotHold.objects.active().filter(slot=OuterRef("pk"))
+        if holder:
+            held = held.exclude(holder=holder)
+        booked = Booking.objects.active().filter(slot=OuterRef("pk"))
+        return self.exclude(Exists(booked)).exclude(Exists(held))
 
     def long_enough_for(self, package):
         return self.filter(end__gte=F("start") + timedelta(minutes=package.duration_minutes))
 
-    def bookable(self, *, location, package):
+    def bookable(self, *, location, package, holder=None):
         """Free, upcoming slots at a location, long enough for the package."""
-        return self.at(location).upcoming().free().long_enough_for(package).order_by("start")
+        return self.at(location).upcoming().free(holder).long_enough_for(package).order_by("start")
 
 
 class Slot(models.Model):
@@ -310,3 +315,185 @@ class Booking(models.Model):
     def can_be_changed(self, now=None):
         now = now or timezone.now()
         return self.status == self.Status.BOOKED and now < self.change_deadline()
+
+
+class SlotHoldQuerySet(models.QuerySet):
+    def active(self, now=None):
+        return self.filter(expires_at__gt=now or timezone.now())
+
+
+class SlotHold(models.Model):
+    """A slot kept for one holder for a while: a patient typing their details, or an offer.
+
+    One row per slot at most (a database constraint), and one per holder. A hold
+    ends by time alone: an expired row blocks nothing and is taken over or tidied.
+    """
+
+    slot = models.OneToOneField(
+        Slot, on_delete=models.CASCADE, related_name="hold", verbose_name="tid"
+    )
+    holder = models.CharField("hållare", max_length=80, unique=True)
+    client_address = models.GenericIPAddressField("adress", null=True, blank=True)
+    created_at = models.DateTimeField("skapad", auto_now_add=True)
+    expires_at = models.DateTimeField("gäller till")
+
+    objects = SlotHoldQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "reserverad tid"
+        verbose_name_plural = "reserverade tider"
+        indexes = [models.Index(fields=["expires_at"], name="hold_expires_idx")]
+
+    def __str__(self):
+        return f"{self.slot} ({self.holder})"
+
+    @property
+    def is_active(self):
+        return self.expires_at > timezone.now()
+
+
+class TimeOfDay(models.TextChoices):
+    ANY = "any", "Hela dagen"
+    MORNING = "morning", "Förmiddag (före kl. 12)"
+    AFTERNOON = "afternoon", "Eftermiddag (från kl. 12)"
+
+
+class WaitlistEntryQuerySet(models.QuerySet):
+    def waiting(self, today=None):
+        """Confirmed entries still waiting whose last day has not passed."""
+        return self.filter(
+            status=WaitlistEntry.Status.WAITING,
+            confirmed_at__isnull=False,
+            latest_date__gte=today or timezone.localdate(),
+        )
+
+
+class WaitlistEntry(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Väntar"
+        BOOKED = "booked", "Har bokat"
+        LEFT = "left", "Har lämnat listan"
+
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="waitlist", verbose_name="mottagning"
+    )
+    package = models.ForeignKey(
+        TreatmentPackage,
+        on_delete=models.CASCADE,
+        related_name="waitlist",
+        verbose_name="behandlingspaket",
+    )
+    earliest_date = models.DateField("tidigast")
+    latest_date = models.DateField("senast")
+    weekdays = models.CharField(
+        "veckodagar", max_length=7, blank=True, help_text="Siffror 0–6 (måndag = 0); tomt = alla."
+    )
+    time_of_day = models.CharField(
+        "tid på dagen", max_length=10, choices=TimeOfDay.choices, default=TimeOfDay.ANY
+    )
+    name = models.CharField("namn", max_length=120)
+    email = models.EmailField("e-post", max_length=254)
+    phone = models.CharField("mobiltelefon", max_length=20)
+    personnummer = models.CharField("personnummer", max_length=12, blank=True)
+    date_of_birth = models.DateField("födelsedatum", null=True, blank=True)
+    status = models.CharField(
+        "status", max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    token = models.CharField(  # noqa: DJ001 - NULL once anonymised
+        "nyckel", max_length=64, unique=True, null=True, default=new_token, editable=False
+    )
+    created_at = models.DateTimeField("anmäld", auto_now_add=True)
+    confirmed_at = models.DateTimeField("e-post bekräftad", null=True, blank=True)
+    anonymised_at = models.DateTimeField("anonymiserad", null=True, blank=True)
+
+    objects = WaitlistEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "väntelisteplats"
+        verbose_name_plural = "väntelista"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(earliest_date__lte=F("latest_date")),
+                name="waitlist_dates_in_order",
+                violation_error_message="Det tidigaste datumet måste vara före det senaste.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(personnummer="")
+                | Q(date_of_birth__isnull=False)
+                | Q(anonymised_at__isnull=False),
+                name="waitlist_identifies_the_patient",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["location", "package", "status", "created_at"], name="waitlist_queue_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name or 'Anonym'}: {self.package} i {self.location}"
+
+    def matches(self, slot, today=None):
+        """Whether the patient's wishes fit the slot (dates, weekday, time of day; local time)."""
+        local = timezone.localtime(slot.start)
+        day = local.date()
+        if not (max(self.earliest_date, today or timezone.localdate()) <= day <= self.latest_date):
+            return False
+        if self.weekdays and str(day.weekday()) not in self.weekdays:
+            return False
+        if self.time_of_day == TimeOfDay.MORNING:
+            return local.hour < 12
+        if self.time_of_day == TimeOfDay.AFTERNOON:
+            return local.hour >= 12
+        return True
+
+
+class WaitlistOffer(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Erbjuden"
+        ACCEPTED = "accepted", "Bokad"
+        DECLINED = "declined", "Avböjd"
+        EXPIRED = "expired", "Gick ut"
+        WITHDRAWN = "withdrawn", "Återtagen"
+
+    entry = models.ForeignKey(
+        WaitlistEntry, on_delete=models.CASCADE, related_name="offers", verbose_name="patient"
+    )
+    slot = models.ForeignKey(
+        Slot, on_delete=models.CASCADE, related_name="offers", verbose_name="tid"
+    )
+    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.OPEN)
+    token = models.CharField(
+        "nyckel", max_length=64, unique=True, default=new_token, editable=False
+    )
+    created_at = models.DateTimeField("erbjuden", auto_now_add=True)
+    expires_at = models.DateTimeField("gäller till")
+    closed_at = models.DateTimeField("avslutad", null=True, blank=True)
+    booking = models.OneToOneField(
+        Booking, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="bokning"
+    )
+    made_by_staff = models.BooleanField("erbjuden av personal", default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "erbjudande från väntelistan"
+        verbose_name_plural = "erbjudanden från väntelistan"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot"], condition=Q(status="open"), name="one_open_offer_per_slot"
+            ),
+            models.UniqueConstraint(
+                fields=["entry"], condition=Q(status="open"), name="one_open_offer_per_patient"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.slot} → {self.entry}"
+
+    def get_absolute_url(self):
+        return reverse("booking:offer", kwargs={"token": self.token})
+
+    @property
+    def holder(self):
+        return f"offer:{self.pk}"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from . import waitlist
 from .models import Booking, ScheduleException, Slot, WeeklySchedule
 
 
@@ -100,4 +101,6 @@ def generate_slots(*, weeks: int, start_day: date | None = None, locations=None,
     if not dry_run:
         Slot.objects.bulk_create(new, ignore_conflicts=True)
         closed_free.delete()
+        if new:
+            waitlist.process_after_commit()
     return result

@@ -10,36 +10,12 @@ from django.utils import timezone
 
 from clinic.mail import queue_email
 
+from . import waitlist
+from .errors import ChangeNotAllowed, SlotNotBookable, SlotTaken
 from .ics import booking_calendar
-from .models import Booking, Slot
+from .models import Booking, Slot, SlotHold
 
 logger = logging.getLogger(__name__)
-
-
-class BookingError(Exception):
-    """A booking could not be made or changed; `message` is for the patient, in Swedish."""
-
-    message = "Bokningen kunde inte genomföras."
-
-    def __init__(self, message=None):
-        super().__init__(message or self.message)
-        if message:
-            self.message = message
-
-
-class SlotTaken(BookingError):
-    message = "Tiden hann tyvärr bokas av någon annan. Välj en annan tid."
-
-
-class SlotNotBookable(BookingError):
-    message = "Den tiden går inte att boka längre. Välj en annan tid."
-
-
-class ChangeNotAllowed(BookingError):
-    message = (
-        "Bokningen kan inte längre ändras på webben. Ring eller mejla mottagningen, "
-        "så hjälper vi dig."
-    )
 
 
 @dataclass(frozen=True)
@@ -63,15 +39,28 @@ def check_bookable(*, slot, package, now=None):
         raise SlotNotBookable("Tiden är för kort för den behandlingen.")
 
 
+def check_not_held(*, slot, holder=None, now=None):
+    held = SlotHold.objects.active(now).filter(slot=slot)
+    if holder:
+        held = held.exclude(holder=holder)
+    if held.exists():
+        raise SlotTaken("Tiden är reserverad för någon annan just nu. Välj en annan tid.")
+
+
 @transaction.atomic
-def book_slot(*, slot, package, patient: Patient, request_token=None, by_staff=False):
-    """Book the slot for the patient, once. A repeated request_token returns the first booking."""
+def book_slot(*, slot, package, patient: Patient, request_token=None, holder=None, by_staff=False):
+    """Book the slot for the patient, once. A repeated request_token returns the first booking.
+
+    `holder` is whoever holds the slot for this patient (their session, or a
+    waitlist offer); a hold of anyone else makes the slot taken.
+    """
     if request_token:
         earlier = Booking.objects.filter(request_token=request_token).first()
         if earlier:
             return earlier
     slot = Slot.objects.select_for_update().select_related("location").get(pk=slot.pk)
     check_bookable(slot=slot, package=package)
+    check_not_held(slot=slot, holder=holder)
     booking = Booking(
         slot=slot,
         package=package,
@@ -95,6 +84,8 @@ def book_slot(*, slot, package, patient: Patient, request_token=None, by_staff=F
             if earlier:
                 return earlier
         raise SlotTaken from None
+    SlotHold.objects.filter(slot=slot).delete()
+    waitlist.leave_after_booking(booking)
     logger.info("booking %s created for slot %s", booking.pk, slot.pk)
     send_booking_email(booking, "confirmed")
     return booking
@@ -112,6 +103,7 @@ def cancel_booking(*, booking, by_staff=False):
     booking.save(update_fields=["status", "cancelled_at"])
     logger.info("booking %s cancelled", booking.pk)
     send_booking_email(booking, "cancelled")
+    waitlist.offer_after_commit(booking.slot_id)
     return booking
 
 
@@ -128,6 +120,7 @@ def move_booking(*, booking, new_slot, by_staff=False):
     if new_slot.location_id != booking.slot.location_id:
         raise SlotNotBookable("Tiden finns på en annan mottagning.")
     check_bookable(slot=new_slot, package=booking.package)
+    check_not_held(slot=new_slot)
     old_slot = booking.slot
     booking.slot = new_slot
     try:
@@ -137,6 +130,7 @@ def move_booking(*, booking, new_slot, by_staff=False):
         raise SlotTaken from None
     logger.info("booking %s moved from slot %s to %s", booking.pk, old_slot.pk, new_slot.pk)
     send_booking_email(booking, "moved", key_suffix=str(new_slot.pk), old_slot=old_slot)
+    waitlist.offer_after_commit(old_slot.pk)
     return booking
 
 

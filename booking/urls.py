@@ -26,6 +26,18 @@ urlpatterns = [
     path("hantera/<token:token>/avboka/", views.cancel, name="cancel"),
     path("hantera/<token:token>/flytta/", views.move, name="move"),
     path("personal/dag/<slug:location_slug>/", views.day_view, name="day-view"),
+    path("vantelista/anmald/", views.waitlist_joined, name="waitlist-joined"),
+    path("vantelista/bekrafta/<token:token>/", views.waitlist_confirm, name="waitlist-confirm"),
+    path("vantelista/lamna/<token:token>/", views.waitlist_leave, name="waitlist-leave"),
+    path("vantelista/erbjudande/<token:token>/", views.offer, name="offer"),
+    path("vantelista/erbjudande/<token:token>/avboj/", views.offer_decline, name="offer-decline"),
     path("<slug:location_slug>/<slug:package_slug>/", views.slot_list, name="slots"),
     path("<slug:location_slug>/<slug:package_slug>/uppgifter/", views.details, name="details"),
+    path("<slug:location_slug>/<slug:package_slug>/valj/", views.choose, name="choose"),
+    path("<slug:location_slug>/<slug:package_slug>/slapp/", views.release, name="release"),
+    path(
+        "<slug:location_slug>/<slug:package_slug>/vantelista/",
+        views.waitlist_join,
+        name="waitlist-join",
+    ),
 ]

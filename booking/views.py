@@ -3,15 +3,18 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from clinic.models import Location
+from clinic.net import client_address
 from shop.models import Treatment, TreatmentPackage
 
-from . import services
-from .forms import BookingForm
-from .models import Booking, Slot
+from . import holds, services, waitlist
+from .errors import BookingError
+from .forms import BookingForm, WaitlistForm
+from .models import Booking, Slot, WaitlistEntry, WaitlistOffer
 from .weeks import group_by_day, parse_week, this_monday, week_bounds, week_param
 
 
@@ -56,6 +59,35 @@ def slot_list(request, location_slug, package_slug):
     return render(request, "booking/slot_list.html", context)
 
 
+@require_http_methods(["POST"])
+def choose(request, location_slug, package_slug):
+    """Choosing a time holds it for this browser session while the patient types."""
+    location, package = get_offer(location_slug, package_slug)
+    slot = get_object_or_404(Slot.objects.at(location), pk=_int(request.POST.get("slot")))
+    try:
+        services.check_bookable(slot=slot, package=package)
+        holds.hold_slot(
+            slot=slot,
+            holder=holds.session_holder(request),
+            client_address=client_address(request),
+        )
+    except BookingError as error:
+        messages.error(request, error.message)
+        url = reverse("booking:slots", args=[location.slug, package.slug])
+        return redirect(f"{url}?vecka={week_param(monday_of(slot))}")
+    url = reverse("booking:details", args=[location.slug, package.slug])
+    return redirect(f"{url}?tid={slot.pk}")
+
+
+@require_http_methods(["POST"])
+def release(request, location_slug, package_slug):
+    """The journey's back link: let go of the held time and show the week again."""
+    location, package = get_offer(location_slug, package_slug)
+    holds.release(holds.session_holder(request))
+    url = reverse("booking:slots", args=[location.slug, package.slug])
+    return redirect(f"{url}?vecka={week_param(parse_week(request.POST.get('vecka')))}")
+
+
 def monday_of(slot):
     day = timezone.localtime(slot.start).date()
     return day - timedelta(days=day.weekday())
@@ -65,11 +97,12 @@ def monday_of(slot):
 def details(request, location_slug, package_slug):
     location, package = get_offer(location_slug, package_slug)
     unavailable = False
+    holder = holds.session_holder(request)
     if request.method == "POST":
         earlier = Booking.objects.filter(request_token=form_token(request.POST))
         if earlier.exists():
             return redirect("booking:confirmation", token=earlier.get().token)
-        form = BookingForm(request.POST, location=location, package=package)
+        form = BookingForm(request.POST, location=location, package=package, holder=holder)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -85,8 +118,9 @@ def details(request, location_slug, package_slug):
                         message=data["message"],
                     ),
                     request_token=data["request_token"],
+                    holder=holder,
                 )
-            except services.BookingError as error:
+            except BookingError as error:
                 chosen = data["slot"]
                 form.add_error("slot", error.message)
             else:
@@ -99,7 +133,9 @@ def details(request, location_slug, package_slug):
         slot = chosen
     else:
         slot = get_object_or_404(Slot.objects.at(location), pk=_int(request.GET.get("tid")))
-        form = BookingForm(location=location, package=package, initial={"slot": slot.pk})
+        form = BookingForm(
+            location=location, package=package, holder=holder, initial={"slot": slot.pk}
+        )
         unavailable = not form.fields["slot"].queryset.filter(pk=slot.pk).exists()
 
     monday = monday_of(slot) if slot else parse_week(None)
@@ -115,6 +151,7 @@ def details(request, location_slug, package_slug):
             "form": form,
             "slot": slot,
             "unavailable": unavailable,
+            "hold": holds.current_hold(holder),
             "week_value": week_param(monday),
             **week,
         },
@@ -160,7 +197,7 @@ def cancel(request, token):
     if request.method == "POST":
         try:
             services.cancel_booking(booking=booking)
-        except services.BookingError as error:
+        except BookingError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, "Din bokning är avbokad. Vi har skickat en bekräftelse.")
@@ -188,7 +225,7 @@ def move(request, token):
         else:
             try:
                 services.move_booking(booking=booking, new_slot=new_slot)
-            except services.BookingError as failure:
+            except BookingError as failure:
                 error = failure.message
             else:
                 messages.success(request, "Din tid är flyttad. Vi har skickat en ny bekräftelse.")
@@ -229,3 +266,92 @@ def day_view(request, location_slug):
             "locations": Location.objects.active(),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def waitlist_join(request, location_slug, package_slug):
+    location, package = get_offer(location_slug, package_slug)
+    if request.method == "POST":
+        form = WaitlistForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            waitlist.join(
+                location=location,
+                package=package,
+                wishes=form.wishes(),
+                patient=services.Patient(
+                    name=data["name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    personnummer=data["personnummer"],
+                    date_of_birth=data["date_of_birth"],
+                ),
+            )
+            return redirect("booking:waitlist-joined")
+    else:
+        today = timezone.localdate()
+        form = WaitlistForm(
+            initial={"earliest_date": today, "latest_date": today + timedelta(weeks=4)}
+        )
+    return render(
+        request,
+        "booking/waitlist_join.html",
+        {"location": location, "package": package, "form": form},
+    )
+
+
+def waitlist_joined(request):
+    return render(request, "booking/waitlist_joined.html")
+
+
+def entry_by_token(token):
+    return get_object_or_404(
+        WaitlistEntry.objects.select_related("location", "package"), token=token
+    )
+
+
+def waitlist_confirm(request, token):
+    entry = entry_by_token(token)
+    if entry.status == WaitlistEntry.Status.WAITING:
+        entry = waitlist.confirm(entry=entry)
+    return render(request, "booking/waitlist_entry.html", {"entry": entry, "confirmed": True})
+
+
+@require_http_methods(["GET", "POST"])
+def waitlist_leave(request, token):
+    entry = entry_by_token(token)
+    if request.method == "POST":
+        entry = waitlist.leave(entry=entry)
+        messages.success(request, "Du står inte längre på väntelistan.")
+        return redirect("booking:waitlist-leave", token=token)
+    return render(request, "booking/waitlist_entry.html", {"entry": entry, "leaving": True})
+
+
+def offer_by_token(token):
+    return get_object_or_404(
+        WaitlistOffer.objects.select_related("entry__package", "slot__location", "booking"),
+        token=token,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def offer(request, token):
+    """The link in the offer e-mail: one button books the time with the details already given."""
+    offer = offer_by_token(token)
+    if request.method == "POST":
+        try:
+            booking = waitlist.accept_offer(offer=offer)
+        except BookingError as error:
+            messages.error(request, error.message)
+            return redirect("booking:offer", token=token)
+        return redirect("booking:confirmation", token=booking.token)
+    is_open = offer.status == WaitlistOffer.Status.OPEN and offer.expires_at > timezone.now()
+    return render(request, "booking/offer.html", {"offer": offer, "is_open": is_open})
+
+
+@require_http_methods(["POST"])
+def offer_decline(request, token):
+    offer = offer_by_token(token)
+    waitlist.decline_offer(offer=offer)
+    messages.success(request, "Tack! Vi erbjuder tiden till nästa patient på listan.")
+    return redirect("booking:offer", token=token)

@@ -40,6 +40,9 @@ GROUPS = {
             "slot": ALL,
             "weeklyschedule": ALL,
             "scheduleexception": ALL,
+            "slothold": ("view", "delete"),
+            "waitlistentry": ("change", "view", "delete"),
+            "waitlistoffer": ("view",),
         },
     },
 }

@@ -182,3 +182,13 @@ BOOKING_REMINDER_HOURS = int(os.environ.get("BOOKING_REMINDER_HOURS", "24"))
 BOOKING_WEEKS_AHEAD = int(os.environ.get("BOOKING_WEEKS_AHEAD", "8"))
 # Patient details are anonymised this many days after the visit.
 RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", str(3 * 365)))
+# Holds: a chosen time is kept for the patient this long while they type.
+HOLD_MINUTES = int(os.environ.get("HOLD_MINUTES", "10"))
+HOLDS_PER_ADDRESS = int(os.environ.get("HOLDS_PER_ADDRESS", "3"))
+# Waitlist: how long an offered time is kept for the patient it is offered to
+# (shorter when the visit is within a day; never past the booking lead time).
+OFFER_HOLD_MINUTES = int(os.environ.get("OFFER_HOLD_MINUTES", "120"))
+OFFER_HOLD_MINUTES_SOON = int(os.environ.get("OFFER_HOLD_MINUTES_SOON", "30"))
+# Behind a reverse proxy: how many proxies append to X-Forwarded-For (0 = none,
+# use REMOTE_ADDR). Only the entries our own proxies wrote are trusted.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 DETAILS = "/boka/stockholm/nybesok/uppgifter/"
 
 
-def first_slot_link(html):
-    return re.search(r'href="(/boka/stockholm/nybesok/uppgifter/\?tid=(\d+))"', html)
+def first_slot_button(html):
+    return re.search(r'<button type="submit" class="button slot" name="slot" value="(\d+)"', html)
 
 
 def test_patient_books_from_the_article_and_gets_a_confirmation(client, slots):
@@ -25,14 +25,17 @@ def test_patient_books_from_the_article_and_gets_a_confirmation(client, slots):
 
     week = client.get("/boka/stockholm/nybesok/")
     assert week.status_code == 200
-    link = first_slot_link(week.content.decode())
-    if link is None:  # late on a Friday this week may be over: the page points onwards
+    button = first_slot_button(week.content.decode())
+    if button is None:  # late on a Friday this week may be over: the page points onwards
         week = client.get("/boka/stockholm/nybesok/", {"vecka": week.context["next_week"]})
-        link = first_slot_link(week.content.decode())
-    slot = Slot.objects.get(pk=link.group(2))
+        button = first_slot_button(week.content.decode())
+    slot = Slot.objects.get(pk=button.group(1))
 
-    form_page = client.get(link.group(1))
+    chosen = client.post("/boka/stockholm/nybesok/valj/", {"slot": slot.pk})
+    assert chosen["Location"] == f"{DETAILS}?tid={slot.pk}"
+    form_page = client.get(chosen["Location"])
     assert form_page.status_code == 200
+    assert "Tiden är reserverad för dig till kl." in form_page.content.decode()
     assert "Hälsingegatan 2" in form_page.content.decode()
     token = form_page.context["form"].initial["request_token"]
 

@@ -1,0 +1,18 @@
+"""Expire waitlist offers, pass their times on, and offer free times to waiting patients."""
+
+from django.core.management.base import BaseCommand
+
+from booking import holds, waitlist
+
+
+class Command(BaseCommand):
+    help = (
+        "Run from cron every few minutes: closes expired offers, offers their times to the next "
+        "patient in line, offers free times to waiting patients and tidies old holds. "
+        "Each offer is made and mailed once, however often it runs."
+    )
+
+    def handle(self, *args, **options):
+        made = waitlist.process_waitlist()
+        tidied = holds.tidy()
+        self.stdout.write(f"made {made} offers, tidied {tidied} old holds")

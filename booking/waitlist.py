@@ -1,0 +1,311 @@
+"""The waitlist: freed times are offered by themselves, first come, first served.
+
+When a slot becomes free (a cancellation, a move, a new slot), the first
+confirmed patient in line whose wishes match is offered it by e-mail. The slot
+is held for them (a SlotHold owned by the offer), so the public calendar does
+not show it. Declined or expired, it goes to the next; with no one left the
+hold ends and the slot is public again. `manage.py process_waitlist` (cron)
+expires offers and catches anything the after-commit triggers missed.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from clinic.mail import queue_email
+
+from . import services
+from .errors import BookingError, CannotOffer, OfferGone
+from .models import Slot, SlotHold, WaitlistEntry, WaitlistOffer
+
+logger = logging.getLogger(__name__)
+
+
+def offer_after_commit(slot_id):
+    """Offer a freed slot once the freeing transaction has committed; never fails the caller."""
+    transaction.on_commit(lambda: offer_slot(slot_id), robust=True)
+
+
+def process_after_commit():
+    transaction.on_commit(process_waitlist, robust=True)
+
+
+def hold_until(slot, now):
+    """How long an offer holds its slot: shorter when the visit is close, never past the lead."""
+    minutes = (
+        settings.OFFER_HOLD_MINUTES_SOON
+        if slot.start - now < timedelta(days=1)
+        else settings.OFFER_HOLD_MINUTES
+    )
+    return min(
+        now + timedelta(minutes=minutes),
+        slot.start - timedelta(minutes=settings.BOOKING_LEAD_MINUTES),
+    )
+
+
+def offerable(slot, package, now):
+    try:
+        services.check_bookable(slot=slot, package=package, now=now)
+    except BookingError:
+        return False
+    return (
+        Slot.objects.free().filter(pk=slot.pk).exists()
+        and not WaitlistOffer.objects.filter(slot=slot, status=WaitlistOffer.Status.OPEN).exists()
+    )
+
+
+def make_offer(*, entry, slot, now=None, by_staff=False):
+    """Offer the slot to the entry and hold it for them; CannotOffer when it can't be."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        slot = Slot.objects.select_for_update().select_related("location").get(pk=slot.pk)
+        entry = WaitlistEntry.objects.select_for_update().select_related("package").get(pk=entry.pk)
+        if entry.status != WaitlistEntry.Status.WAITING or entry.confirmed_at is None:
+            raise CannotOffer("Patienten står inte (bekräftad) på väntelistan.")
+        if entry.offers.filter(status=WaitlistOffer.Status.OPEN).exists():
+            raise CannotOffer("Patienten har redan ett öppet erbjudande.")
+        if slot.location_id != entry.location_id or not offerable(slot, entry.package, now):
+            raise CannotOffer("Tiden är inte ledig för den behandlingen på den mottagningen.")
+        expires = hold_until(slot, now)
+        if expires <= now + timedelta(minutes=5):
+            raise CannotOffer("Tiden ligger för nära i tid för att erbjudas.")
+        try:
+            with transaction.atomic():
+                offer = WaitlistOffer.objects.create(
+                    entry=entry, slot=slot, expires_at=expires, made_by_staff=by_staff
+                )
+                SlotHold.objects.filter(slot=slot, expires_at__lte=now).delete()
+                SlotHold.objects.create(slot=slot, holder=offer.holder, expires_at=expires)
+        except IntegrityError:
+            raise CannotOffer("Tiden hann tas av någon annan.") from None
+        queue_email(
+            key=f"waitlist-offer:{offer.pk}",
+            to=[entry.email],
+            template="booking/email/waitlist_offer",
+            context={"offer": offer, "entry": entry, "slot": slot, "location": slot.location},
+        )
+    logger.info("waitlist offer %s: slot %s to entry %s", offer.pk, slot.pk, entry.pk)
+    return offer
+
+
+def offer_slot(slot_id, now=None):
+    """Offer a free slot to the first matching patient in line; None when no one matches."""
+    now = now or timezone.now()
+    slot = Slot.objects.filter(pk=slot_id).select_related("location").first()
+    if slot is None:
+        return None
+    candidates = (
+        WaitlistEntry.objects.waiting(timezone.localdate(now))
+        .filter(location=slot.location_id, package__is_active=True)
+        .exclude(offers__status=WaitlistOffer.Status.OPEN)
+        .exclude(offers__slot=slot)
+        .select_related("package")
+        .order_by("created_at", "pk")
+    )
+    for entry in candidates:
+        if entry.matches(slot, timezone.localdate(now)) and offerable(slot, entry.package, now):
+            try:
+                return make_offer(entry=entry, slot=slot, now=now)
+            except CannotOffer:
+                return None
+    return None
+
+
+@transaction.atomic
+def expire_offers(now=None):
+    """Close offers whose time ran out; returns their slots (to be offered to the next)."""
+    now = now or timezone.now()
+    overdue = list(
+        WaitlistOffer.objects.select_for_update().filter(
+            status=WaitlistOffer.Status.OPEN, expires_at__lte=now
+        )
+    )
+    for offer in overdue:
+        offer.status, offer.closed_at = WaitlistOffer.Status.EXPIRED, now
+        offer.save(update_fields=["status", "closed_at"])
+        SlotHold.objects.filter(holder=offer.holder).delete()
+    return [offer.slot_id for offer in overdue]
+
+
+def process_waitlist(now=None):
+    """Expire old offers, pass their slots on, and offer free slots to waiting patients."""
+    now = now or timezone.now()
+    made = 0
+    for slot_id in expire_offers(now):
+        made += offer_slot(slot_id, now) is not None
+    for entry in (
+        WaitlistEntry.objects.waiting(timezone.localdate(now))
+        .exclude(offers__status=WaitlistOffer.Status.OPEN)
+        .select_related("package", "location")
+        .order_by("created_at", "pk")
+    ):
+        for slot in first_matching_slots(entry, now):
+            if entry.offers.filter(slot=slot).exists():
+                continue
+            try:
+                make_offer(entry=entry, slot=slot, now=now)
+            except CannotOffer:
+                continue
+            made += 1
+            break
+    return made
+
+
+def first_matching_slots(entry, now):
+    zone_day = timezone.localdate(now)
+    start = max(entry.earliest_date, zone_day)
+    slots = (
+        Slot.objects.bookable(location=entry.location, package=entry.package)
+        .filter(start__date__gte=start, start__date__lte=entry.latest_date)
+        .exclude(offers__status=WaitlistOffer.Status.OPEN)[:200]
+    )
+    return [slot for slot in slots if entry.matches(slot, zone_day)]
+
+
+@transaction.atomic
+def accept_offer(*, offer, now=None):
+    """Book the offered slot with the details the patient gave when joining."""
+    now = now or timezone.now()
+    offer = (
+        WaitlistOffer.objects.select_for_update().select_related("entry__package").get(pk=offer.pk)
+    )
+    if offer.status != WaitlistOffer.Status.OPEN or offer.expires_at <= now:
+        raise OfferGone
+    entry = offer.entry
+    booking = services.book_slot(
+        slot=offer.slot,
+        package=entry.package,
+        patient=services.Patient(
+            name=entry.name,
+            email=entry.email,
+            phone=entry.phone,
+            personnummer=entry.personnummer,
+            date_of_birth=entry.date_of_birth,
+        ),
+        holder=offer.holder,
+    )
+    offer.status, offer.closed_at, offer.booking = WaitlistOffer.Status.ACCEPTED, now, booking
+    offer.save(update_fields=["status", "closed_at", "booking"])
+    return booking
+
+
+@transaction.atomic
+def decline_offer(*, offer, now=None):
+    offer = WaitlistOffer.objects.select_for_update().get(pk=offer.pk)
+    if offer.status != WaitlistOffer.Status.OPEN:
+        return offer
+    offer.status, offer.closed_at = WaitlistOffer.Status.DECLINED, now or timezone.now()
+    offer.save(update_fields=["status", "closed_at"])
+    SlotHold.objects.filter(holder=offer.holder).delete()
+    offer_after_commit(offer.slot_id)
+    return offer
+
+
+@transaction.atomic
+def join(*, location, package, wishes, patient):
+    """Put the patient on the waitlist (or update their wishes); a confirmation e-mail follows."""
+    entry = (
+        WaitlistEntry.objects.select_for_update()
+        .filter(
+            location=location,
+            package=package,
+            email__iexact=patient.email,
+            status=WaitlistEntry.Status.WAITING,
+        )
+        .first()
+    )
+    fields = {
+        **wishes,
+        "name": patient.name,
+        "email": patient.email,
+        "phone": patient.phone,
+        "personnummer": patient.personnummer,
+        "date_of_birth": patient.date_of_birth,
+    }
+    if entry:
+        for name, value in fields.items():
+            setattr(entry, name, value)
+        entry.save()
+    else:
+        entry = WaitlistEntry.objects.create(location=location, package=package, **fields)
+    if entry.confirmed_at is None:
+        queue_email(
+            key=f"waitlist-joined:{entry.pk}:{entry.latest_date}:{entry.earliest_date}",
+            to=[entry.email],
+            template="booking/email/waitlist_joined",
+            context={"entry": entry, "location": location},
+        )
+    else:
+        process_after_commit()
+    return entry
+
+
+@transaction.atomic
+def confirm(*, entry, now=None):
+    entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.confirmed_at is None:
+        entry.confirmed_at = now or timezone.now()
+        entry.save(update_fields=["confirmed_at"])
+        process_after_commit()
+    return entry
+
+
+@transaction.atomic
+def leave(*, entry, now=None):
+    entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status == WaitlistEntry.Status.WAITING:
+        entry.status = WaitlistEntry.Status.LEFT
+        entry.save(update_fields=["status"])
+        withdraw_open_offers(entry, now)
+    return entry
+
+
+def withdraw_open_offers(entry, now=None):
+    for offer in entry.offers.filter(status=WaitlistOffer.Status.OPEN):
+        offer.status, offer.closed_at = WaitlistOffer.Status.WITHDRAWN, now or timezone.now()
+        offer.save(update_fields=["status", "closed_at"])
+        SlotHold.objects.filter(holder=offer.holder).delete()
+        offer_after_commit(offer.slot_id)
+
+
+def leave_after_booking(booking):
+    """A patient who books this package at this location has no more need to wait for it."""
+    if not booking.email:
+        return
+    for entry in WaitlistEntry.objects.filter(
+        location=booking.slot.location_id,
+        package=booking.package_id,
+        email__iexact=booking.email,
+        status=WaitlistEntry.Status.WAITING,
+    ):
+        entry.status = WaitlistEntry.Status.BOOKED
+        entry.save(update_fields=["status"])
+        open_offers = entry.offers.filter(status=WaitlistOffer.Status.OPEN)
+        open_offers.filter(slot=booking.slot).update(
+            status=WaitlistOffer.Status.ACCEPTED, closed_at=timezone.now(), booking=booking
+        )
+        withdraw_open_offers(entry)
+
+
+@transaction.atomic
+def anonymise(*, older_than_days, now=None, dry_run=False):
+    now = now or timezone.now()
+    old = WaitlistEntry.objects.filter(
+        latest_date__lt=timezone.localdate(now) - timedelta(days=older_than_days),
+        anonymised_at__isnull=True,
+    )
+    count = old.count()
+    if not dry_run:
+        old.update(
+            name="",
+            email="",
+            phone="",
+            personnummer="",
+            date_of_birth=None,
+            token=None,
+            anonymised_at=now,
+        )
+    return count
