@@ -195,6 +195,33 @@ class Slot(models.Model):
         return int((self.end - self.start).total_seconds() // 60)
 
 
+class PatientDetails(models.Model):
+    """Who the patient is: the same fields, validated the same way, wherever we ask."""
+
+    name = models.CharField("namn", max_length=120)
+    email = models.EmailField("e-post", max_length=254)
+    phone = models.CharField("mobiltelefon", max_length=20)
+    personnummer = models.CharField("personnummer", max_length=12, blank=True)
+    date_of_birth = models.DateField("födelsedatum", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def masked_personnummer(self):
+        if self.personnummer:
+            return f"{self.personnummer[:8]}-****"
+        if self.date_of_birth:
+            return f"{self.date_of_birth:%Y%m%d} (födelsedatum)"
+        return ""
+
+    @property
+    def formatted_personnummer(self):
+        if not self.personnummer:
+            return ""
+        return f"{self.personnummer[:8]}-{self.personnummer[8:]}"
+
+
 def new_token():
     return secrets.token_urlsafe(32)
 
@@ -212,7 +239,7 @@ class BookingQuerySet(models.QuerySet):
         )
 
 
-class Booking(models.Model):
+class Booking(PatientDetails):
     class Status(models.TextChoices):
         BOOKED = "booked", "Bokad"
         CANCELLED = "cancelled", "Avbokad"
@@ -232,11 +259,6 @@ class Booking(models.Model):
     status = models.CharField(
         "status", max_length=12, choices=Status.choices, default=Status.BOOKED
     )
-    name = models.CharField("namn", max_length=120)
-    email = models.EmailField("e-post", max_length=254)
-    phone = models.CharField("mobiltelefon", max_length=20)
-    personnummer = models.CharField("personnummer", max_length=12, blank=True)
-    date_of_birth = models.DateField("födelsedatum", null=True, blank=True)
     message = models.TextField("meddelande till mottagningen", max_length=1000, blank=True)
     consent_at = models.DateTimeField("samtycke lämnat", null=True, blank=True)
     # NULL, not "", once anonymised: unique columns allow many NULLs.
@@ -294,20 +316,6 @@ class Booking(models.Model):
     @property
     def is_active(self):
         return self.status != self.Status.CANCELLED
-
-    @property
-    def masked_personnummer(self):
-        if self.personnummer:
-            return f"{self.personnummer[:8]}-****"
-        if self.date_of_birth:
-            return f"{self.date_of_birth:%Y%m%d} (födelsedatum)"
-        return ""
-
-    @property
-    def formatted_personnummer(self):
-        if not self.personnummer:
-            return ""
-        return f"{self.personnummer[:8]}-{self.personnummer[8:]}"
 
     def change_deadline(self):
         return self.slot.start - timedelta(hours=settings.BOOKING_CHANGE_DEADLINE_HOURS)
@@ -368,7 +376,7 @@ class WaitlistEntryQuerySet(models.QuerySet):
         )
 
 
-class WaitlistEntry(models.Model):
+class WaitlistEntry(PatientDetails):
     class Status(models.TextChoices):
         WAITING = "waiting", "Väntar"
         BOOKED = "booked", "Har bokat"
@@ -391,11 +399,6 @@ class WaitlistEntry(models.Model):
     time_of_day = models.CharField(
         "tid på dagen", max_length=10, choices=TimeOfDay.choices, default=TimeOfDay.ANY
     )
-    name = models.CharField("namn", max_length=120)
-    email = models.EmailField("e-post", max_length=254)
-    phone = models.CharField("mobiltelefon", max_length=20)
-    personnummer = models.CharField("personnummer", max_length=12, blank=True)
-    date_of_birth = models.DateField("födelsedatum", null=True, blank=True)
     status = models.CharField(
         "status", max_length=10, choices=Status.choices, default=Status.WAITING
     )
