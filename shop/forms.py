@@ -138,13 +138,23 @@ class CartLineForm(RentalFieldsMixin, forms.Form):
 
 
 class CheckoutForm(forms.Form):
-    name = forms.CharField(label="Namn", max_length=120)
-    email = forms.EmailField(
-        label="E-post", max_length=254, help_text="Hit skickar vi orderbekräftelsen."
+    name = forms.CharField(
+        label="Namn", max_length=120, error_messages={"required": "Ange ditt namn."}
     )
-    phone = forms.CharField(label="Telefon", max_length=40)
+    email = forms.EmailField(
+        label="E-post",
+        max_length=254,
+        help_text="Hit skickar vi orderbekräftelsen.",
+        error_messages={"required": "Ange din e-postadress."},
+    )
+    phone = forms.CharField(
+        label="Telefon", max_length=40, error_messages={"required": "Ange ditt telefonnummer."}
+    )
     delivery_method = forms.ChoiceField(
-        label="Leverans", choices=Order.Delivery.choices, widget=forms.RadioSelect
+        label="Leverans",
+        choices=Order.Delivery.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Välj hemleverans eller hämtning."},
     )
     address = forms.CharField(label="Gatuadress", max_length=200, required=False)
     postal_code = forms.CharField(label="Postnummer", max_length=20, required=False)
@@ -158,7 +168,10 @@ class CheckoutForm(forms.Form):
         error_messages={"invalid_choice": "Välj en av mottagningarna."},
     )
     payment_method = forms.ChoiceField(
-        label="Betalning", choices=Order.Payment.choices, widget=forms.RadioSelect
+        label="Betalning",
+        choices=Order.Payment.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Välj hur du vill betala."},
     )
     message = forms.CharField(
         label="Meddelande till oss (valfritt)",

@@ -12,7 +12,7 @@ from .cart import Cart, totals
 from .forms import AddToCartForm, CartLineForm, CheckoutForm, EnquiryForm
 from .models import Order, Product, Treatment
 from .payment import next_steps
-from .rentals import earliest_expected_date, expected_date, next_free_start
+from .rentals import earliest_expected_date, expected_date, next_free_start, next_weekday
 
 ID = re.compile(r"[0-9]{1,18}")
 ISSUED_TOKENS = "checkout_tokens"  # session key: checkout tokens this session was given
@@ -47,7 +47,7 @@ def terms(request):
 def _rental_availability(product, weeks, wished):
     """(first possible start, first start with a free unit or None) for a rental."""
     earliest = earliest_expected_date()
-    not_before = max(earliest, wished) if wished else earliest
+    not_before = next_weekday(max(earliest, wished) if wished else earliest)
     return not_before, next_free_start(product, weeks, not_before)
 
 
@@ -261,10 +261,13 @@ def checkout(request):
                         lines=lines, details=form.cleaned_data, checkout_token=token
                     )
                 except services.OrderProblem as problem:
-                    form.add_error(None, problem.message)
                     lines, more = cart.resolve()
                     for text in more:
                         messages.warning(request, text)
+                    if not lines:
+                        messages.error(request, problem.message)
+                        return redirect("shop:cart")
+                    form.add_error(None, problem.message)
                     form.data["cart_fingerprint"] = cart.fingerprint()
                 else:
                     cart.clear()
