@@ -190,7 +190,8 @@ class CheckoutForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["phone"].widget.attrs.update(autocomplete="tel", type="tel")
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["address"].widget.attrs["autocomplete"] = "street-address"
         self.fields["postal_code"].widget.attrs.update(
             autocomplete="postal-code", inputmode="numeric"
@@ -249,7 +250,8 @@ class EnquiryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["phone"].widget.attrs.update(autocomplete="tel", type="tel")
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["message"].max_length = 2000
 
     def clean_name(self):
