@@ -10,3 +10,9 @@ SITE_URL = "http://testserver"
 ALLOWED_HOSTS = ["*"]
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file rather than shared-cache memory: the concurrency tests need SQLite's real
+    # locking (IMMEDIATE transactions wait for the busy timeout); in shared-cache memory
+    # concurrent writers fail at once with "database table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
