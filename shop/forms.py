@@ -151,7 +151,7 @@ class CheckoutForm(forms.Form):
         label="Telefon", max_length=40, error_messages={"required": "Ange ditt telefonnummer."}
     )
     delivery_method = forms.ChoiceField(
-        label="Leverans",
+        label="Hur vill du få din beställning?",
         choices=Order.Delivery.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Välj hemleverans eller hämtning."},
@@ -160,7 +160,7 @@ class CheckoutForm(forms.Form):
     postal_code = forms.CharField(label="Postnummer", max_length=20, required=False)
     city = forms.CharField(label="Ort", max_length=100, required=False)
     pickup_location = forms.ModelChoiceField(
-        label="Hämta på mottagningen i",
+        label="Mottagning",
         queryset=Location.objects.active(),
         required=False,
         empty_label=None,
@@ -168,7 +168,7 @@ class CheckoutForm(forms.Form):
         error_messages={"invalid_choice": "Välj en av mottagningarna."},
     )
     payment_method = forms.ChoiceField(
-        label="Betalning",
+        label="Hur vill du betala?",
         choices=Order.Payment.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Välj hur du vill betala."},

@@ -91,6 +91,11 @@ def product_detail(request, slug):
             "enquiry_form": enquiry_form,
             "available_from": available_from,
             "earliest": earliest,
+            "min_rental_total": (
+                product.price * product.min_rental_weeks
+                if product.is_rental and product.price is not None
+                else None
+            ),
         },
     )
 

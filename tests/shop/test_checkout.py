@@ -35,7 +35,8 @@ def test_patient_orders_heel_cups_and_rents_the_laser_for_three_weeks_end_to_end
 
     checkout = client.get(CHECKOUT).content.decode()
     assert "<h1>Kassa</h1>" in checkout
-    assert "Hämta på mottagningen i" in checkout and "Stockholm, Hälsingegatan 2" in checkout
+    assert "Hur vill du få din beställning?" in checkout
+    assert "Stockholm, Hälsingegatan 2" in checkout and "Göteborg, Norra Allégatan 8" in checkout
     assert "köpvillkoren" in checkout
 
     with django_capture_on_commit_callbacks(execute=True):
