@@ -316,3 +316,15 @@ def test_staff_are_told_of_a_new_order_when_an_address_is_set(
     assert len(staff) == 1
     assert order.number in staff[0].subject
     assert f"/admin/shop/order/{order.pk}/change/" in staff[0].body
+
+
+def test_checkout_and_confirmation_pages_keep_their_query_counts(
+    client, shop, stockholm, django_assert_max_num_queries
+):
+    add(client, HEEL_CUPS, quantity=1)
+    add(client, LASER, weeks=2)
+    with django_assert_max_num_queries(7):
+        assert client.get(CHECKOUT).status_code == 200
+    response = check_out(client, pickup(stockholm))
+    with django_assert_max_num_queries(4):
+        assert client.get(response["Location"]).status_code == 200
