@@ -27,13 +27,23 @@ GROUPS = {
             "treatmentpackage": ALL,
             "product": ALL,
             "pricechange": ("view",),
+            "rentalunit": ALL,
         },
         "clinic": {"clinicsection": ALL, "practitioner": ALL, "location": ("view",)},
     },
     # Runs the front desk: locations, and the bookings and orders of later apps.
     "Reception": {
         "clinic": {"location": ("change", "view"), "practitioner": ("view",)},
-        "shop": {"treatmentpackage": ("view",), "product": ("view",)},
+        "shop": {
+            "treatmentpackage": ("view",),
+            "product": ("view",),
+            # Orders from the shop: status flow, cancelling, rentals out and back, enquiries.
+            "order": ("change", "view"),
+            "orderline": ("view",),
+            "rental": ("change", "view"),
+            "rentalunit": ("view",),
+            "enquiry": ("change", "view"),
+        },
         "booking": {
             # Bookings are cancelled, never deleted; staff book on a patient's behalf.
             "booking": ("add", "change", "view", "view_full_personnummer"),

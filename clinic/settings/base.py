@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.clinic",
+                "shop.context_processors.cart",
             ],
         },
     },
@@ -149,6 +150,11 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where messages to the clinic (enquiries, new bookings) are sent.
 CLINIC_NOTIFY_EMAILS = env_list("CLINIC_NOTIFY_EMAILS")
+
+# The shop: when an order reaches the patient, in working days (Monday-Friday) after the
+# order day. A home-laser rental starts on that day (or a later day the patient chooses).
+SHOP_PICKUP_WORKING_DAYS = int(os.environ.get("SHOP_PICKUP_WORKING_DAYS", "1"))
+SHOP_DELIVERY_WORKING_DAYS = int(os.environ.get("SHOP_DELIVERY_WORKING_DAYS", "3"))
 
 # The public address of the site, used in links inside e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

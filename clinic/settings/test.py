@@ -11,13 +11,8 @@ ALLOWED_HOSTS = ["*"]
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 
-# A file, not memory, for SQLite: threads in the concurrency tests then share one
-# database through real locks (WAL, IMMEDIATE transactions), as in production.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    import hashlib
-    import tempfile
-
-    _tag = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]  # noqa: F405
-    DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": f"{tempfile.gettempdir()}/ortomed-test-{_tag}.sqlite3"
-    }
+    # A file rather than shared-cache memory: the concurrency tests need SQLite's real
+    # locking (IMMEDIATE transactions wait for the busy timeout); in shared-cache memory
+    # concurrent writers fail at once with "database table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
