@@ -1,11 +1,14 @@
 """Reception works with bookings in the admin and in the day view."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core import mail
 from django.utils import timezone
 
-from booking.models import Booking
+from booking import waitlist
+from booking.models import Booking, Slot, WaitlistEntry, WaitlistOffer, WeeklySchedule
 
 from .conftest import make_slot, patient_data
 
@@ -145,3 +148,54 @@ def test_day_view_lists_the_days_visits_in_time_order(client, receptionist, stoc
     assert "+46701234567" in html and "Nybesök" in html
     assert "19850709-****" in html
     assert client.get("/boka/personal/dag/stockholm/?datum=nonsense").status_code == 200
+
+
+def test_reception_generates_times_from_the_schedule_with_the_admin_action(
+    client, receptionist, stockholm
+):
+    client.force_login(receptionist)
+    schedules = WeeklySchedule.objects.filter(location=stockholm)
+    response = client.post(
+        "/admin/booking/weeklyschedule/",
+        {"action": "generate", "_selected_action": [s.pk for s in schedules]},
+    )
+    assert response.status_code == 302
+    created = Slot.objects.filter(location=stockholm).count()
+    assert created > 0
+    assert not Slot.objects.exclude(location=stockholm).exists()
+    client.post(
+        "/admin/booking/weeklyschedule/",
+        {"action": "generate", "_selected_action": [s.pk for s in schedules]},
+    )
+    assert Slot.objects.count() == created
+
+
+def test_a_time_added_by_hand_is_offered_to_the_waitlist(client, receptionist, stockholm):
+    today = timezone.localdate()
+    entry = WaitlistEntry.objects.create(
+        location=stockholm,
+        package=stockholm.packages.get(slug="nybesok"),
+        earliest_date=today,
+        latest_date=today + timedelta(days=30),
+        name="Väntande",
+        email="v@example.com",
+        phone="+46701234567",
+        personnummer="198507099805",
+    )
+    waitlist.confirm(entry=entry)
+    client.force_login(receptionist)
+    day = today + timedelta(days=4)
+    response = client.post(
+        "/admin/booking/slot/add/",
+        {
+            "location": stockholm.pk,
+            "start_0": f"{day:%Y-%m-%d}",
+            "start_1": "10:00:00",
+            "end_0": f"{day:%Y-%m-%d}",
+            "end_1": "11:00:00",
+        },
+    )
+    assert response.status_code == 302
+    offer = WaitlistOffer.objects.get()
+    assert offer.entry == entry and timezone.localtime(offer.slot.start).hour == 10
+    assert mail.outbox[-1].to == ["v@example.com"]
