@@ -31,8 +31,7 @@ MIN_TARGET = 24  # WCAG 2.2 AA 2.5.8: at least 24 by 24 CSS pixels.
 # Stand-alone controls: links in navigation lists, buttons and booking buttons (inline links in
 # running text are exempt from 2.5.8 and checked by axe's target-size rule with spacing).
 TARGET_SELECTOR = (
-    "header a, nav a, .button, button, input[type=submit], .booking-buttons a, "
-    ".footer-links a"
+    "header a, nav a, .button, button, input[type=submit], .booking-buttons a, .footer-links a"
 )
 FOCUSABLE = (
     "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), "
