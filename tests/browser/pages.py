@@ -51,7 +51,9 @@ class WeighedPage:
     path: str
     max_requests: int | None = None
     max_kb: float | None = None
-    # As in PageSpec: steps in the browser before the page is loaded and measured.
+    # Steps before the page is loaded and measured, e.g. putting a product in the cart:
+    # `setup(page, base_url) -> path`, through the browser only (the production-like server
+    # has its own database).
     setup: Callable | None = None
 
     def __str__(self):
