@@ -18,10 +18,11 @@ runs them alone and `pytest -m "not browser"` leaves them out.
 import os
 import re
 import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
+
+from .chromium import CHROMIUM_ARGS, ensure_chromium
+from .prodlike import ARTIFACTS
 
 # Playwright's sync API keeps an asyncio loop running in the main thread from the moment it
 # starts until the session ends, so Django would refuse every ORM call made after that (in
@@ -29,9 +30,6 @@ import pytest
 # loop only talks to Chromium. Set at import time because the loop outlives single tests.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 
 # The widths every page is checked at: a small phone, a laptop, and the laptop at 200 % zoom
 # (1280 CSS px zoomed to 200 % lays the page out in 640 CSS px).
@@ -42,26 +40,9 @@ WIDTHS = [PHONE, DESKTOP]
 HEIGHTS = {PHONE: 740, DESKTOP: 800, DESKTOP_ZOOM_200: 400}
 
 
-def _ensure_chromium():
-    """The path of Debian's Chromium, installing it when missing; None with a reason if not."""
-    if CHROMIUM.exists():
-        return CHROMIUM, ""
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        return None, "/usr/bin/chromium is missing and apt-get cannot run here (not root)"
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "chromium"]):
-        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
-        if result.returncode != 0:
-            tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
-            return None, f"`{' '.join(command)}` failed: {' | '.join(tail)}"
-    if not CHROMIUM.exists():
-        return None, "apt-get install chromium did not provide /usr/bin/chromium"
-    return CHROMIUM, ""
-
-
 @pytest.fixture(scope="session")
 def chromium_path():
-    path, reason = _ensure_chromium()
+    path, reason = ensure_chromium()
     if path is None:
         pytest.skip(f"browser tests need Debian's Chromium: {reason}")
     return path

@@ -11,6 +11,8 @@ FORMS: every public form, submitted wrong; see `checks.assert_form_errors_are_ti
 
 WEIGHED: pages whose requests and bytes are recorded against the production-like server
 (`prodlike.py`) in test_page_weight.py, with budgets where the issue sets them.
+
+LIGHTHOUSE: the pages `make lighthouse` audits (a report, not a test).
 """
 
 from collections.abc import Callable
@@ -92,6 +94,13 @@ WEIGHED = [
     WeighedPage("article", ARTICLE, max_requests=8, max_kb=60),
     # Round two: WeighedPage("slot-list", "/boka/stockholm/nybesok/"),
     #            WeighedPage("checkout", "/shop/kassa/", setup=put_heel_cups_in_cart),
+]
+
+# `make lighthouse`: audited in Lighthouse's mobile preset against the production-like server.
+LIGHTHOUSE = [
+    ("home", "/"),
+    ("article", ARTICLE),
+    # Round two: ("slot-list", "/boka/stockholm/nybesok/"),
 ]
 
 

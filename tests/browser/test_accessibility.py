@@ -46,3 +46,13 @@ def test_form_submitted_wrong_shows_errors_tied_to_fields(visit, site, shot, spe
             page, invalid=spec.invalid, form=spec.form, fill=spec.fill, submit=spec.submit
         )
         shot(page, f"{spec.name}-errors")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_type_works_without_javascript(visit, site, width):
+    for spec in PAGES:
+        page = visit(None, width=width, javascript=False)
+        page.goto(site + resolve(spec, page, site))
+        assert page.locator("h1").is_visible(), spec.name
+        assert page.get_by_role("link", name="Boka tid", exact=True).first.is_visible()
+        assert_no_horizontal_scroll(page)

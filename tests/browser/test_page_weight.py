@@ -15,7 +15,7 @@ import pytest
 
 from .conftest import PHONE
 from .pages import WEIGHED
-from .prodlike import prodlike_server
+from .prodlike import ARTIFACTS, prodlike_server
 
 pytestmark = pytest.mark.browser
 
@@ -60,8 +60,6 @@ def _describe(request):
 
 
 def _report(measured):
-    from .conftest import ARTIFACTS
-
     lines = ["page weight (phone, empty cache, production settings):"]
     for name, (_, requests) in measured.items():
         by_type = defaultdict(int)
