@@ -11,13 +11,14 @@ Fixtures here:
 - `shot(page, step, full_page=True)`: a screenshot (the whole page, or what is on screen
   with full_page=False) in test-artifacts/<test>/<nn>-<step>-<width>px.png.
 
-Every test module here carries `pytestmark = pytest.mark.browser`, so `pytest -m browser`
-runs them alone and `pytest -m "not browser"` leaves them out.
+Every test here is marked `browser` (by the hook below, and each module says so too), so
+`pytest -m browser` runs them alone and `pytest -m "not browser"` leaves them out.
 """
 
 import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -38,6 +39,15 @@ DESKTOP = 1280
 DESKTOP_ZOOM_200 = 640
 WIDTHS = [PHONE, DESKTOP]
 HEIGHTS = {PHONE: 740, DESKTOP: 800, DESKTOP_ZOOM_200: 400}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark every test in this folder `browser`, before `-m` selects."""
+    folder = Path(__file__).parent
+    for item in items:
+        if folder in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
