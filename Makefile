@@ -4,7 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test install install-dev setup lint format migrations-check clean
+LIGHTHOUSE_VERSION := 12.2.3
+LIGHTHOUSE_DIR := .lighthouse
+
+.PHONY: run test test-browser lighthouse install install-dev setup lint format migrations-check clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,12 +42,25 @@ migrations-check: install-dev
 	DJANGO_SETTINGS_MODULE=clinic.settings.test $(PY) manage.py check
 
 ## Lint, checks and the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set).
+## The real-browser tests are part of it (Debian's Chromium, installed with apt-get if missing).
 test: install-dev lint migrations-check
 	$(PY) -m pytest
+
+## Only the real-browser tests; screenshots and reports land in test-artifacts/.
+test-browser: install-dev
+	$(PY) -m pytest -m browser
+
+$(LIGHTHOUSE_DIR)/.installed-$(LIGHTHOUSE_VERSION):
+	npm install --prefix $(LIGHTHOUSE_DIR) --no-audit --no-fund --save-exact --loglevel=error lighthouse@$(LIGHTHOUSE_VERSION)
+	touch $@
+
+## Lighthouse's scores (mobile) for home and the article, served with production settings.
+lighthouse: install-dev $(LIGHTHOUSE_DIR)/.installed-$(LIGHTHOUSE_VERSION)
+	$(PY) -m tests.browser.lighthouse
 
 format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache test-artifacts $(LIGHTHOUSE_DIR)

@@ -61,9 +61,14 @@ GROUPS = {
 def sync_groups(apps, schema_editor=None, groups=None):
     """Create the groups and set their permissions; permissions of models not yet migrated wait."""
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # A migration's historical app configs have no models module, which makes
+        # create_permissions skip them; lend one, then put back what was there (with the real
+        # registry, clearing it would make every later post_migrate skip the app, so
+        # content types would not come back after a test flush).
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
         create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, app_models in (groups or GROUPS).items():

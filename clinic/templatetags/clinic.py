@@ -1,6 +1,7 @@
 """Formatting shared by every template: Swedish prices and sanitised markdown."""
 
 import json
+import re
 
 import markdown as markdown_lib
 import nh3
@@ -30,17 +31,25 @@ def kr(value):
 
 
 @register.filter
-def markdown(text):
-    """Render staff-written markdown; raw HTML is stripped, links get safe attributes."""
+def markdown(text, top_level=None):
+    """Render staff-written markdown; raw HTML is stripped, links get safe attributes.
+
+    Staff write headings as ### and ####. Where the text sits right under the page's h1
+    rather than under an h2, `{{ text|markdown:2 }}` lifts its headings so the highest is an
+    h2: the page's headings then go down one level at a time (never below h2).
+    """
     html = markdown_lib.markdown(text or "", output_format="html")
-    return mark_safe(
-        nh3.clean(
-            html,
-            tags=ALLOWED_TAGS,
-            attributes={"a": {"href", "title"}},
-            url_schemes={"http", "https", "mailto", "tel"},
-        )
+    html = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto", "tel"},
     )
+    levels = [int(level) for level in re.findall(r"<h([3-4])>", html)]
+    if top_level is not None and levels:
+        shift = max(2, min(int(top_level), 6)) - min(levels)
+        html = re.sub(r"<(/?)h([3-4])>", lambda m: f"<{m[1]}h{int(m[2]) + shift}>", html)
+    return mark_safe(html)
 
 
 @register.simple_tag
