@@ -1,0 +1,152 @@
+"""Whole public pages, cached until the site's content changes.
+
+    from clinic.pagecache import cache_public_page
+
+    @cache_public_page
+    def condition_detail(request, slug): ...
+
+How it stays correct with one process or many, on one server or several:
+
+- A page is stored in the "default" cache (Redis, or each process's own memory) under a key
+  made of the content version, the release, and the page's scheme, host and path.
+- The content version is one row in the database (`ContentVersion`). Every save or delete of
+  a model in `settings.PAGE_CACHE_CONTENT_MODELS` increments it through signals, in the same
+  transaction as the edit. A request reads the version (one primary-key query) before any
+  content, so a page is only ever stored under the version of the content it shows or under
+  an older one that no request asks for any more. An edit therefore shows at once
+  everywhere. (A version kept in a per-process memory cache would only reach the process
+  that made the edit; one kept in Redis would need Redis for correctness. The database is
+  the one thing every process already shares.)
+- Only GETs without a query string from visitors without a session or messages cookie are
+  served from or stored in the cache. Staff, visitors with a cart and anyone with a pending
+  message always get a freshly rendered page, so pages may show per-visitor parts. A
+  response that sets a cookie, used the CSRF token or changed the session is never stored.
+- Writes that bypass signals (`QuerySet.update()`, raw SQL) must call
+  `bump_content_version()` themselves if they change what a cached page shows.
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.db import IntegrityError, transaction
+from django.db.models import BigIntegerField, F, Value
+from django.db.models.functions import Greatest
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+
+from .models import ContentVersion
+
+VERSION_PK = 1
+SESSIONLESS_COOKIES_TO_SKIP = ("messages",)
+
+
+def current_content_version():
+    """The content version, or None when no content has been saved yet."""
+    return ContentVersion.objects.filter(pk=VERSION_PK).values_list("number", flat=True).first()
+
+
+def bump_content_version(**kwargs):
+    """Invalidate every cached page. Runs inside the caller's transaction.
+
+    The new number is the clock in nanoseconds (or one more than the old number, if that is
+    larger): a number is never used twice, even when the transaction that set it is rolled
+    back and a page was cached under it meanwhile, or the row is deleted and made again.
+    """
+    new_number = Greatest(F("number") + 1, Value(time.time_ns(), output_field=BigIntegerField()))
+    if ContentVersion.objects.filter(pk=VERSION_PK).update(number=new_number):
+        return
+    try:
+        with transaction.atomic():
+            ContentVersion.objects.create(pk=VERSION_PK, number=time.time_ns())
+    except IntegrityError:  # another request made the row first
+        ContentVersion.objects.filter(pk=VERSION_PK).update(number=new_number)
+
+
+def content_models():
+    """The models named in settings.PAGE_CACHE_CONTENT_MODELS ("app" means all its models)."""
+    found = []
+    for label in settings.PAGE_CACHE_CONTENT_MODELS:
+        if "." in label:
+            found.append(apps.get_model(label))
+        else:
+            found.extend(apps.get_app_config(label).get_models())
+    return found
+
+
+def connect_signals():
+    for model in content_models():
+        uid = f"pagecache:{model._meta.label}"
+        post_save.connect(bump_content_version, sender=model, dispatch_uid=uid)
+        post_delete.connect(bump_content_version, sender=model, dispatch_uid=uid)
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(
+                bump_content_version,
+                sender=field.remote_field.through,
+                dispatch_uid=f"{uid}:{field.name}",
+            )
+
+
+def _servable_from_cache(request):
+    return (
+        settings.PAGE_CACHE
+        and request.method == "GET"
+        and not request.META.get("QUERY_STRING")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not any(name in request.COOKIES for name in SESSIONLESS_COOKIES_TO_SKIP)
+    )
+
+
+def _storable(request, response):
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (session is not None and session.modified)
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+def _page_key(request, version):
+    raw = "|".join(
+        [
+            settings.PAGE_CACHE_RELEASE,
+            str(version),
+            request.scheme,
+            request.get_host(),
+            request.path,
+        ]
+    )
+    return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cache_public_page(view):
+    """Serve the view's page from the cache while the site's content is unchanged."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not _servable_from_cache(request):
+            return view(request, *args, **kwargs)
+        version = current_content_version()
+        if version is None:
+            return view(request, *args, **kwargs)
+        cache = caches["default"]
+        key = _page_key(request, version)
+        cached = cache.get(key)
+        if cached is not None:
+            content_type, body = cached
+            return HttpResponse(body, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if _storable(request, response):
+            cache.set(
+                key, (response["Content-Type"], response.content), settings.PAGE_CACHE_SECONDS
+            )
+        return response
+
+    return wrapped
