@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test install install-dev setup lint format migrations-check clean
+.PHONY: run test bench install install-dev setup lint format migrations-check clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,7 @@ install-dev: $(VENV)/.installed-dev
 ## The database with the clinic's content and bookable times (safe to run again).
 setup: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_clinic_content
 
 ## Serve the site at http://127.0.0.1:8000/ on SQLite with its content.
@@ -40,6 +41,10 @@ migrations-check: install-dev
 ## Lint, checks and the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set).
 test: install-dev lint migrations-check
 	$(PY) -m pytest
+
+## Speed under gunicorn + PostgreSQL (127.0.0.1:5432), against a bare page; see bench/run.py.
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 format: install-dev
 	$(VENV)/bin/ruff format .

@@ -19,7 +19,8 @@ EXTRA_FIELDS = ("method", "path", "status", "duration_ms", "view", "limit_group"
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record):
-        record.request_id = request_id_var.get()
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id_var.get()
         return True
 
 

@@ -40,6 +40,7 @@ class RequestLogMiddleware:
                 access_logger.info(
                     "request",
                     extra={
+                        "request_id": request_id,
                         "method": request.method,
                         "path": loggable_path(request),
                         "status": response.status_code,

@@ -301,11 +301,14 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
             "filters": ["request_id"],
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes says hello at every start; its lockout warnings still show.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 

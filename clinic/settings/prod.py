@@ -1,5 +1,6 @@
 """Production: refuses to start without a secret key and allowed hosts."""
 
+import copy
 import os
 
 from .base import *  # noqa: F403
@@ -32,5 +33,6 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.
 
 # Structured logs on stdout, one JSON object a line, and an access line per request.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+LOGGING = copy.deepcopy(LOGGING)
 LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
 ACCESS_LOG = env_bool("ACCESS_LOG", True)
