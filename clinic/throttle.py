@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 
 def client_ip(request):
-    """The address to count a request against.
+    """The address to count a request against (None if there is none).
 
     REMOTE_ADDR, unless settings.BEHIND_PROXY says our own reverse proxy stands in front: then
     the last X-Forwarded-For entry, the one that proxy appended. Entries before it come from
@@ -37,13 +37,13 @@ def client_ip(request):
             address = last
     try:
         return str(ipaddress.ip_address(address))
-    except ValueError:
-        return "unknown"
+    except ValueError:  # no address (a unix socket, a test request)
+        return None
 
 
 def _rate_key(group, request):
     """The client's address; IPv6 clients by their /64 network, which one user usually has."""
-    address = client_ip(request)
+    address = client_ip(request) or "unknown"
     if ":" in address:
         return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
     return address
