@@ -52,7 +52,14 @@ def server_env(*, database, static_root, port, secret_key, workers, extra=None):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "DEBUG"}
+        if key
+        not in {
+            "DJANGO_SETTINGS_MODULE",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DEBUG",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for the test process only
+        }
     }
     env.update(
         DJANGO_SETTINGS_MODULE="clinic.settings.prod",

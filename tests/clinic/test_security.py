@@ -29,7 +29,12 @@ PATIENT = {
 
 
 def prod_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    # Not DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests set it for this process only.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="clinic.settings.prod",
         SECRET_KEY=secrets.token_urlsafe(50),
