@@ -84,3 +84,19 @@ def rate_limit(group, rate=None):
         return wrapped
 
     return decorator
+
+
+def login_username(request, credentials=None):
+    """The username django-axes records for a failed admin login.
+
+    What was typed, cut to fit axes' column (255 characters) and without NUL characters:
+    Django's login form does not limit the length, so a 10,000-character username would
+    otherwise fail the insert on PostgreSQL and answer with a 500.
+    """
+    if credentials:
+        value = credentials.get("username")
+    else:
+        value = getattr(request, "POST", {}).get("username")
+    if value is None:
+        return None
+    return str(value).replace("\x00", "")[:255]

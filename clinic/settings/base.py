@@ -224,6 +224,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "clinic.throttle.client_ip"
+AXES_USERNAME_CALLABLE = "clinic.throttle.login_username"
 AXES_LOCKOUT_TEMPLATE = "clinic/lockout.html"
 
 # Security headers on every response, in every environment (HSTS and secure cookies: prod.py).

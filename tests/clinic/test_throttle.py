@@ -116,6 +116,11 @@ class TestAdminLoginThrottling:
         response = client.post(LOGIN, {"username": "chef", "password": "lösenord-123"})
         assert response.status_code == 302
 
+    def test_an_overlong_username_gets_the_form_again_not_an_error(self, client):
+        response = client.post(LOGIN, {"username": "x" * 10_000, "password": "0"})
+        assert response.status_code == 200
+        assert len(AccessAttempt.objects.get().username) == 255
+
     def test_another_address_can_still_log_in(self, client, superuser):
         for _ in range(5):
             client.post(LOGIN, {"username": "chef", "password": "fel"}, REMOTE_ADDR="10.0.0.9")
