@@ -5,10 +5,13 @@
     @cache_public_page
     def condition_detail(request, slug): ...
 
+(with `clinic.pagecache.PageCacheMiddleware` in MIDDLEWARE, as in clinic/settings/base.py).
+
 How it stays correct with one process or many, on one server or several:
 
-- A page is stored in the "default" cache (Redis, or each process's own memory) under a key
-  made of the content version, the release, and the page's scheme, host and path.
+- A page is stored in the "default" cache (Redis, or each process's own memory) under its
+  release, scheme, host and path, together with the content version it was rendered from.
+  `PageCacheMiddleware` (high in MIDDLEWARE) serves it only while that version is current.
 - The content version is one row in the database (`ContentVersion`). Every save or delete of
   a model in `settings.PAGE_CACHE_CONTENT_MODELS` increments it through signals, in the same
   transaction as the edit. A request reads the version (one primary-key query) before any
@@ -120,40 +123,56 @@ def _storable(request, response):
     )
 
 
-def _page_key(request, version):
-    raw = "|".join(
-        [
-            settings.PAGE_CACHE_RELEASE,
-            str(version),
-            request.scheme,
-            request.get_host(),
-            request.path,
-        ]
-    )
+def _page_key(request):
+    raw = "|".join([settings.PAGE_CACHE_RELEASE, request.scheme, request.get_host(), request.path])
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def cache_public_page(view):
-    """Serve the view's page from the cache while the site's content is unchanged."""
+    """Let PageCacheMiddleware keep this view's page until the site's content changes."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not _servable_from_cache(request):
-            return view(request, *args, **kwargs)
-        version = current_content_version()
-        if version is None:
-            return view(request, *args, **kwargs)
-        cache = caches["default"]
-        key = _page_key(request, version)
-        cached = cache.get(key)
-        if cached is not None:
-            content_type, body = cached
-            return HttpResponse(body, content_type=content_type)
-        response = view(request, *args, **kwargs)
-        if _storable(request, response):
-            cache.set(
-                key, (response["Content-Type"], response.content), settings.PAGE_CACHE_SECONDS
-            )
-        return response
+        # Read before any content: the page is stored under this version or none. The
+        # middleware may have read it already, also before any content.
+        if _servable_from_cache(request) and not hasattr(request, "_page_cache_version"):
+            request._page_cache_version = current_content_version()
+        return view(request, *args, **kwargs)
 
     return wrapped
+
+
+class PageCacheMiddleware:
+    """Serves cached pages before sessions, URL resolving and views; stores new ones.
+
+    A page is stored under its path with the content version its view read first, and is
+    served only while that is still the current version: a hit costs one cache read and
+    one primary-key query. Paths never stored cost one cache read. Headers added by the
+    middleware above this one (security headers, CSP, request id) are added to every hit;
+    those added below it (Content-Language, Vary) are stored with the page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        servable = _servable_from_cache(request)
+        if servable:
+            entry = caches["default"].get(_page_key(request))
+            if entry is not None:
+                version, headers, body = entry
+                request._page_cache_version = current_content_version()
+                if version == request._page_cache_version:
+                    response = HttpResponse(body)
+                    for name, value in headers:
+                        response[name] = value
+                    return response
+        response = self.get_response(request)
+        version = getattr(request, "_page_cache_version", None)
+        if servable and version is not None and _storable(request, response):
+            caches["default"].set(
+                _page_key(request),
+                (version, list(response.items()), response.content),
+                settings.PAGE_CACHE_SECONDS,
+            )
+        return response

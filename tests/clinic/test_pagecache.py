@@ -19,8 +19,12 @@ def test_a_cached_article_is_served_with_a_single_query(client, content, django_
     with django_assert_num_queries(1):  # the content version
         again = client.get(ARTICLE)
     assert again.content == first.content
-    assert again["Content-Type"] == "text/html; charset=utf-8"
-    assert "Content-Security-Policy" in again
+    for header in ["Content-Type", "Content-Length", "Content-Language"]:
+        assert again[header] == first[header]
+    for header in ["Content-Security-Policy", "X-Frame-Options", "Permissions-Policy"]:
+        assert again[header] == first[header]
+    assert again["X-Request-ID"] != first["X-Request-ID"]
+    assert not again.cookies
 
 
 def test_a_cached_article_shows_a_new_price_at_once(client, content, superuser, admin_form):
