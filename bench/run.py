@@ -8,12 +8,15 @@
 3. Drives each page in PAGES with wrk (a separate process) for a fixed time at each
    concurrency, and prints requests per second, p50 and p99 latency, SQL queries per
    request, response bytes and the ratio of throughput to the bare page at the same
-   concurrency. Socket errors and non-2xx answers are counted too.
+   concurrency. Socket errors and non-2xx answers are counted too. The time is split into
+   rounds that visit every page in turn, and each figure is the median over the rounds
+   (the ratio: of each round's ratio), so that load from other work on the machine
+   weighs on all pages alike.
 4. Writes the figures to bench-results/<time>.json, stops gunicorn and removes what it made.
 
-Options: --duration SECONDS, --concurrency 1,16,64, --workers N, --redis URL (cache in Redis
-instead of process memory), --keep-db. The database server is BENCH_DATABASE_URL, by
-default postgres://postgres@127.0.0.1:5432/ortomed_bench.
+Options: --duration SECONDS (per page and level), --rounds N, --concurrency 1,16,64,
+--workers N, --redis URL (cache in Redis instead of process memory), --keep-db. The
+database is BENCH_DATABASE_URL, by default postgres://postgres@127.0.0.1:5432/ortomed_bench.
 """
 
 import argparse
@@ -25,6 +28,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -74,7 +78,8 @@ P99_LIMIT_MS = 50  # for every GET at 16 connections
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds per page and level")
+    parser.add_argument("--duration", type=int, default=12, help="seconds per page and level")
+    parser.add_argument("--rounds", type=int, default=4, help="rounds the duration is split into")
     parser.add_argument("--concurrency", default="1,16,64", help="comma-separated connections")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
     parser.add_argument("--redis", default="", help="REDIS_URL for the cache (default: none)")
@@ -100,13 +105,20 @@ def main():
         info = {page.name: probe(base, page) for page in PAGES}
         load_before = os.getloadavg()
         results = []
+        seconds = max(1, args.duration // args.rounds)
         for connections in levels:
+            rounds = []
+            for _ in range(args.rounds):
+                runs = {page.name: run_wrk(wrk, base, page, connections, seconds) for page in PAGES}
+                floor = runs[PAGES[0].name]["rps"]
+                for figures in runs.values():
+                    figures["ratio"] = figures["rps"] / floor
+                rounds.append(runs)
             for page in PAGES:
-                figures = run_wrk(wrk, base, page, connections, args.duration)
+                figures = combine([runs[page.name] for runs in rounds])
                 figures.update(page=page.name, connections=connections, **info[page.name])
                 results.append(figures)
                 print_progress(figures)
-        add_ratios(results)
         report = {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": machine(),
@@ -116,6 +128,7 @@ def main():
                 "workers": int(env["WEB_CONCURRENCY"]),
                 "cache": "redis" if args.redis else "process memory (locmem)",
                 "duration_s": args.duration,
+                "rounds": args.rounds,
                 "database": "PostgreSQL " + postgres_version(database_url),
             },
             "results": results,
@@ -296,10 +309,18 @@ def run_wrk(wrk, base, page, connections, duration):
     }
 
 
-def add_ratios(results):
-    floor = {r["connections"]: r["rps"] for r in results if r["page"] == PAGES[0].name}
-    for result in results:
-        result["ratio"] = round(result["rps"] / floor[result["connections"]], 2)
+def combine(runs):
+    """One page at one concurrency: medians over the rounds, errors summed."""
+    return {
+        "rps": round(statistics.median(r["rps"] for r in runs), 1),
+        "p50_ms": round(statistics.median(r["p50_ms"] for r in runs), 2),
+        "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 2),
+        "ratio": round(statistics.median(r["ratio"] for r in runs), 2),
+        "requests": sum(r["requests"] for r in runs),
+        "socket_errors": sum(r["socket_errors"] for r in runs),
+        "non_2xx": sum(r["non_2xx"] for r in runs),
+        "rounds": [{k: r[k] for k in ("rps", "p50_ms", "p99_ms", "ratio")} for r in runs],
+    }
 
 
 def all_ok(results):
@@ -337,7 +358,8 @@ def print_table(report):
     print(
         f"\n{report['when']}  {report['machine']['cpus']} CPUs ({report['machine']['cpu']}), "
         f"gunicorn {setup['workers']} sync workers, {setup['database']}, "
-        f"cache: {setup['cache']}, {setup['duration_s']} s per run, load average "
+        f"cache: {setup['cache']}, {setup['duration_s']} s per page and level in "
+        f"{setup['rounds']} rounds (medians), load average "
         f"{report['load_average_before'][0]:.2f} -> {report['load_average_after'][0]:.2f}\n"
     )
     header = (

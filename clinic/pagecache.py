@@ -128,15 +128,23 @@ def _page_key(request):
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cache_public_page(view):
-    """Let PageCacheMiddleware keep this view's page until the site's content changes."""
+def cache_public_page(view=None, *, seconds=None):
+    """Let PageCacheMiddleware keep this view's page until the site's content changes.
+
+    `@cache_public_page`, or `@cache_public_page(seconds=60)` for a page that must also
+    follow the clock (at most `seconds` old; default settings.PAGE_CACHE_SECONDS).
+    """
+    if view is None:
+        return lambda view: cache_public_page(view, seconds=seconds)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         # Read before any content: the page is stored under this version or none. The
         # middleware may have read it already, also before any content.
-        if _servable_from_cache(request) and not hasattr(request, "_page_cache_version"):
-            request._page_cache_version = current_content_version()
+        if _servable_from_cache(request):
+            if not hasattr(request, "_page_cache_version"):
+                request._page_cache_version = current_content_version()
+            request._page_cache_seconds = seconds or settings.PAGE_CACHE_SECONDS
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -169,10 +177,11 @@ class PageCacheMiddleware:
                     return response
         response = self.get_response(request)
         version = getattr(request, "_page_cache_version", None)
-        if servable and version is not None and _storable(request, response):
+        marked = hasattr(request, "_page_cache_seconds")
+        if servable and marked and version is not None and _storable(request, response):
             caches["default"].set(
                 _page_key(request),
                 (version, list(response.items()), response.content),
-                settings.PAGE_CACHE_SECONDS,
+                request._page_cache_seconds,
             )
         return response

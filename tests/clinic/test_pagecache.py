@@ -98,3 +98,20 @@ def test_a_version_from_a_rolled_back_edit_is_never_used_again():
         transaction.set_rollback(True)
     bump_content_version()
     assert current_content_version() != seen_inside
+
+
+def test_a_page_that_follows_the_clock_is_kept_only_as_long_as_it_says(
+    rf, content, settings, monkeypatch
+):
+    from django.core.cache import caches
+    from django.http import HttpResponse
+
+    from clinic.pagecache import PageCacheMiddleware, cache_public_page
+
+    stored = {}
+    monkeypatch.setattr(
+        caches["default"], "set", lambda key, value, timeout: stored.update(timeout=timeout)
+    )
+    view = cache_public_page(seconds=60)(lambda request: HttpResponse("ledig tid kl. 10.00"))
+    PageCacheMiddleware(view)(rf.get("/boka/stockholm/nybesok/"))
+    assert stored == {"timeout": 60}

@@ -202,3 +202,20 @@ def test_json_log_lines_drop_fields_they_do_not_know():
     assert line["message"] == "booked"
     assert PATIENT["email"] not in json.dumps(line)
     assert "request" not in line
+
+
+def test_a_view_may_still_adjust_or_drop_the_policy(rf):
+    from csp.decorators import csp_exempt, csp_update
+    from django.http import HttpResponse
+
+    from clinic.middleware import CSPMiddleware
+
+    def page(request):
+        return HttpResponse("ok")
+
+    plain = CSPMiddleware(page)(rf.get("/"))["Content-Security-Policy"]
+    updated = CSPMiddleware(csp_update({"img-src": ["https://example.org"]})(page))(rf.get("/"))
+    exempt = CSPMiddleware(csp_exempt()(page))(rf.get("/"))
+    assert "img-src 'self' data: https://example.org" in updated["Content-Security-Policy"]
+    assert "example.org" not in plain
+    assert "Content-Security-Policy" not in exempt
