@@ -29,6 +29,7 @@ How it stays correct with one process or many, on one server or several:
 """
 
 import hashlib
+import logging
 import time
 from functools import wraps
 
@@ -42,6 +43,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 
 from .models import ContentVersion
+
+logger = logging.getLogger(__name__)
 
 VERSION_PK = 1
 SESSIONLESS_COOKIES_TO_SKIP = ("messages",)
@@ -166,7 +169,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         servable = _servable_from_cache(request)
         if servable:
-            entry = caches["default"].get(_page_key(request))
+            entry = _cache_call("get", _page_key(request))
             if entry is not None:
                 version, headers, body = entry
                 request._page_cache_version = current_content_version()
@@ -179,9 +182,19 @@ class PageCacheMiddleware:
         version = getattr(request, "_page_cache_version", None)
         marked = hasattr(request, "_page_cache_seconds")
         if servable and marked and version is not None and _storable(request, response):
-            caches["default"].set(
+            _cache_call(
+                "set",
                 _page_key(request),
                 (version, list(response.items()), response.content),
                 request._page_cache_seconds,
             )
         return response
+
+
+def _cache_call(method, *args):
+    """A read or write of the page cache; a failing cache (Redis down) only costs speed."""
+    try:
+        return getattr(caches["default"], method)(*args)
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
+        return None

@@ -115,3 +115,15 @@ def test_a_page_that_follows_the_clock_is_kept_only_as_long_as_it_says(
     view = cache_public_page(seconds=60)(lambda request: HttpResponse("ledig tid kl. 10.00"))
     PageCacheMiddleware(view)(rf.get("/boka/stockholm/nybesok/"))
     assert stored == {"timeout": 60}
+
+
+def test_pages_still_render_when_the_cache_is_down(client, content, monkeypatch):
+    from django.core.cache import caches
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(caches["default"], "get", broken)
+    monkeypatch.setattr(caches["default"], "set", broken)
+    assert client.get(ARTICLE).status_code == 200
+    assert client.get(ARTICLE).status_code == 200
