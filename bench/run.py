@@ -184,6 +184,9 @@ def server_env(database_url, workdir, port, args):
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         # wrk comes from one address; rate limits would measure themselves.
         RATELIMIT_ENABLE="0",
+        # At benchmark rates, recycling workers every few thousand requests would restart
+        # one every few seconds and measure Django's start-up instead of its pages.
+        GUNICORN_MAX_REQUESTS="0",
     )
     if args.redis:
         env["REDIS_URL"] = args.redis
