@@ -10,3 +10,11 @@ SITE_URL = "http://testserver"
 ALLOWED_HOSTS = ["*"]
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+# Tests keep their caches to themselves, whatever REDIS_URL says: rate-limit counters in
+# the database cache are rolled back with each test; pages live in this process's memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {"BACKEND": "clinic.cache.DatabaseCache", "LOCATION": "clinic_cache"},
+}
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]

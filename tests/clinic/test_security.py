@@ -219,3 +219,9 @@ def test_a_view_may_still_adjust_or_drop_the_policy(rf):
     assert "img-src 'self' data: https://example.org" in updated["Content-Security-Policy"]
     assert "example.org" not in plain
     assert "Content-Security-Policy" not in exempt
+
+
+@pytest.mark.django_db
+def test_the_benchmark_page_exists_only_in_benchmark_mode(client):
+    assert client.get("/bench/bare/").status_code == 404
+    assert "X-Bench-Queries" not in client.get("/healthz")
