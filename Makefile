@@ -7,7 +7,7 @@ PORT ?= 8000
 LIGHTHOUSE_VERSION := 12.2.3
 LIGHTHOUSE_DIR := .lighthouse
 
-.PHONY: run test test-browser lighthouse install install-dev setup lint format migrations-check clean
+.PHONY: run test test-browser lighthouse bench install install-dev setup lint format migrations-check clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,7 @@ install-dev: $(VENV)/.installed-dev
 ## The database with the clinic's content and bookable times (safe to run again).
 setup: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_clinic_content
 	$(PY) manage.py generate_slots
 
@@ -57,6 +58,10 @@ $(LIGHTHOUSE_DIR)/.installed-$(LIGHTHOUSE_VERSION):
 ## Lighthouse's scores (mobile) for home and the article, served with production settings.
 lighthouse: install-dev $(LIGHTHOUSE_DIR)/.installed-$(LIGHTHOUSE_VERSION)
 	$(PY) -m tests.browser.lighthouse
+
+## Speed under gunicorn + PostgreSQL (127.0.0.1:5432), against a bare page; see bench/run.py.
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 format: install-dev
 	$(VENV)/bin/ruff format .

@@ -132,3 +132,20 @@ class OutboxEmail(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class ContentVersion(models.Model):
+    """One counter that every edit of the site's content increments, in the edit's transaction.
+
+    Cached pages are keyed by it (clinic/pagecache.py): a page cached under an older number
+    is never served again, whichever process or server cached it.
+    """
+
+    number = models.BigIntegerField("versionsnummer", default=0)
+
+    class Meta:
+        verbose_name = "innehållsversion"
+        verbose_name_plural = "innehållsversioner"
+
+    def __str__(self):
+        return str(self.number)

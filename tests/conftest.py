@@ -1,11 +1,16 @@
-"""Shared fixtures: the clinic's real content, staff users and an admin form helper."""
+"""Shared fixtures: the clinic's real content, staff users, an admin form helper and real
+gunicorn servers."""
+
+from contextlib import ExitStack
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.db import connection
 
 from clinic.groups import sync_groups
+from tests.servers import collect_static, database_url, running_servers
 
 
 @pytest.fixture
@@ -96,3 +101,40 @@ def run_command(django_capture_on_commit_callbacks):
             return call_command(*args, **kwargs)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    root = tmp_path_factory.mktemp("static")
+    collect_static(root)
+    return root
+
+
+@pytest.fixture
+def gunicorn_servers(transactional_db, request):
+    """Start real gunicorn servers on the test database: `a, b = gunicorn_servers(2)`.
+
+    Production settings with a shared test secret key, SSL redirect off, 2 workers each.
+    Data the test writes is committed (transactional_db), so the servers see it. Stopped at
+    the end of the test. PostgreSQL only: the servers are other processes.
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs PostgreSQL (DATABASE_URL=postgres://...): the app servers are separate "
+            "processes and cannot share the tests' in-memory SQLite database"
+        )
+    static_root = request.getfixturevalue("collected_static")
+    with ExitStack() as stack:
+
+        def start(count=2, *, workers=2, env=None):
+            return stack.enter_context(
+                running_servers(
+                    count,
+                    database=database_url(connection.settings_dict),
+                    static_root=static_root,
+                    workers=workers,
+                    extra_env=env,
+                )
+            )
+
+        yield start

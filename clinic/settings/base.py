@@ -1,6 +1,8 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
 import os
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -38,6 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    "csp",
+    "axes",
+    "django_ratelimit",
     "clinic",
     "conditions",
     "shop",
@@ -45,15 +50,28 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: names the request (X-Request-ID), times it and writes the access log line.
+    "clinic.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "clinic.middleware.CSPMiddleware",  # django-csp's, faster
+    "clinic.middleware.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serves cached public pages before sessions, URL resolving and views (clinic/pagecache.py).
+    "clinic.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out admin login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -93,6 +111,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # An unreachable database fails a request (and /healthz) in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = int(
+        os.environ.get("DB_CONNECT_TIMEOUT", "5")
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -123,17 +147,127 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "ortomed",
+# Two caches:
+# - "default": rendered pages and other things a process may keep for itself. Redis when
+#   REDIS_URL is set (shared by every process and server), otherwise local memory (per process).
+# - "shared": what must be the same for every process and server: rate-limit counters. Redis
+#   when REDIS_URL is set, otherwise a table in the database (created by a migration and by
+#   `manage.py createcachetable`). clinic.cache.DatabaseCache adds an atomic incr().
+# Cached pages stay correct with either: they are keyed by a content version kept in the
+# database (see clinic/pagecache.py), so an edit reaches every process at once.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ortomed",
+        },
+        "shared": {
+            # django-redis: the backend django-ratelimit supports (atomic INCR).
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ortomed-shared",
+        },
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ortomed",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        },
+        "shared": {
+            "BACKEND": "clinic.cache.DatabaseCache",
+            "LOCATION": "clinic_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        },
+    }
+
+# Whole public pages (home, articles) are cached until content changes; off while developing
+# so that template edits show at once.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Every save or delete of these models invalidates all cached pages ("app" = all its models).
+# Add a model here when a cached page starts to show it.
+PAGE_CACHE_CONTENT_MODELS = [
+    "clinic.Location",
+    "clinic.Practitioner",
+    "clinic.ClinicSection",
+    "conditions",
+    "shop.Treatment",
+    "shop.TreatmentPackage",
+    "shop.ProblemSolution",
+    "shop.Product",
+]
+# Part of every cached page's key, so that new code or templates never serve pages rendered
+# by the old ones. gunicorn.conf.py sets it once per start of the master process.
+PAGE_CACHE_RELEASE = (
+    os.environ.get("RELEASE") or os.environ.get("PAGE_CACHE_RELEASE") or str(time.time_ns())
+)
+
+# Rate limits on public POSTs (clinic.throttle.rate_limit), counted in the shared cache and
+# keyed on the client's address: REMOTE_ADDR, or behind our own reverse proxy (BEHIND_PROXY=1)
+# the address that proxy appended to X-Forwarded-For (the last entry; earlier entries are
+# whatever the client sent and are never trusted).
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+RATELIMIT_USE_CACHE = "shared"
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+# When the shared cache fails, let the POST through (and log it) rather than refuse bookings.
+RATELIMIT_FAIL_OPEN = True
+PUBLIC_POST_RATE = os.environ.get("PUBLIC_POST_RATE", "10/m")
+if not REDIS_URL:
+    # django-ratelimit only knows Redis and memcached by name; clinic.cache.DatabaseCache
+    # is shared and increments atomically (row lock), which is what its check asks for.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
+# Admin login throttling (django-axes): five failures from one address lock it for 15 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "clinic.throttle.client_ip"
+AXES_USERNAME_CALLABLE = "clinic.throttle.login_username"
+AXES_LOCKOUT_TEMPLATE = "clinic/lockout.html"
+
+# Security headers on every response, in every environment (HSTS and secure cookies: prod.py).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No inline scripts or styles anywhere (the admin of Django 5.2 needs none either). JSON-LD
+# blocks are data, not scripts, and are not affected.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
     }
 }
-if os.environ.get("REDIS_URL"):
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["REDIS_URL"],
-    }
+# Browser features the site never uses, switched off (clinic/middleware.py).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
+
+# Error reports (e-mails to ADMINS, debug pages with DEBUG off) never carry patient data:
+# every POST value, the query string, cookies and local variables are replaced by stars.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "clinic.reporting.PatientSafeExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "clinic.reporting.PatientSafeExceptionReporter"
+
+# Benchmark mode (`make bench` only): adds /bench/bare/ and a query-count header.
+BENCH = env_bool("BENCH")
+if BENCH:
+    MIDDLEWARE.insert(0, "clinic.bench.QueryCountMiddleware")
 
 # E-mail. A mail server that accepts the connection and then hangs must not
 # hang a request: keep a timeout, and send after commit through the outbox.
@@ -161,16 +295,29 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGIN_URL = "admin:login"
 
+# Logs name requests, never people: one line per request with its id, method, path (no
+# query string), status and duration; "json" for production, "plain" while developing.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+ACCESS_LOG = env_bool("ACCESS_LOG")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "clinic.logs.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "clinic.logs.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes says hello at every start; its lockout warnings still show.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 

@@ -12,3 +12,6 @@ if not DEBUG and SECRET_KEY.startswith("dev-only"):
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Template edits show at once while developing.
+PAGE_CACHE = env_bool("PAGE_CACHE", False)

@@ -16,3 +16,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # locking (IMMEDIATE transactions wait for the busy timeout); in shared-cache memory
     # concurrent writers fail at once with "database table is locked".
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+
+# Tests keep their caches to themselves, whatever REDIS_URL says: rate-limit counters in
+# the database cache are rolled back with each test; pages live in this process's memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {"BACKEND": "clinic.cache.DatabaseCache", "LOCATION": "clinic_cache"},
+}
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]

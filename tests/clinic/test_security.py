@@ -1,0 +1,227 @@
+"""Hardened defaults: security headers, production checks, health endpoint, no patient data
+in logs or error reports."""
+
+import importlib
+import json
+import logging
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import OperationalError
+from django.test import RequestFactory, override_settings
+from django.views.debug import get_exception_reporter_class
+
+from clinic.logs import JsonFormatter, RequestIdFilter
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTICLE = "/besvar/halkuddesyndrom/"
+
+PATIENT = {
+    "name": "Anna Andersson",
+    "email": "anna.andersson@example.com",
+    "phone": "070-123 45 67",
+    "personnummer": "19121212-1212",
+}
+
+
+def prod_env(**extra):
+    # Not DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests set it for this process only.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="clinic.settings.prod",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="www.ortomed.se",
+        **extra,
+    )
+    return env
+
+
+@pytest.fixture
+def prod_settings(monkeypatch):
+    """The production settings module, imported with a production-like environment."""
+    for key, value in prod_env().items():
+        monkeypatch.setenv(key, value)
+    module = importlib.import_module("clinic.settings.prod")
+    return importlib.reload(module)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", ARTICLE, "/finns-inte/", "/healthz", "/admin/login/"])
+def test_every_response_carries_the_security_headers(client, content, url):
+    response = client.get(url)
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "img-src 'self' data:" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_production_turns_on_hsts_and_secure_httponly_samesite_cookies(prod_settings):
+    assert prod_settings.DEBUG is False
+    assert prod_settings.SECURE_HSTS_SECONDS >= 60 * 60 * 24 * 365
+    assert prod_settings.SECURE_SSL_REDIRECT is True
+    for prefix in ["SESSION", "CSRF"]:
+        assert getattr(prod_settings, f"{prefix}_COOKIE_SECURE") is True
+        assert getattr(prod_settings, f"{prefix}_COOKIE_HTTPONLY") is True
+        assert getattr(prod_settings, f"{prefix}_COOKIE_SAMESITE") == "Lax"
+    assert prod_settings.LOGGING["handlers"]["console"]["formatter"] == "json"
+
+
+@pytest.mark.parametrize("redis", [False, True], ids=["database-cache", "redis"])
+def test_production_settings_pass_the_deploy_check_without_warnings(redis):
+    env = prod_env(**({"REDIS_URL": "redis://127.0.0.1:6379/0"} if redis else {}))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = prod_env()
+    del env["SECRET_KEY"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_fast_and_sets_no_cookie(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert not response.cookies
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_says_503_when_the_database_is_down(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("clinic.views.connection.cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "error"
+
+
+@pytest.mark.django_db
+def test_healthz_is_reachable_over_plain_http_behind_the_ssl_redirect(client, prod_settings):
+    with override_settings(
+        SECURE_SSL_REDIRECT=True, SECURE_REDIRECT_EXEMPT=prod_settings.SECURE_REDIRECT_EXEMPT
+    ):
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/").status_code == 301
+
+
+def raise_with_patient_data_in_locals(request):
+    patient_name = PATIENT["name"]  # noqa: F841 (a local variable the report must hide)
+    raise ValueError("booking failed")
+
+
+def test_error_reports_never_show_patient_data():
+    query = f"email={PATIENT['email']}"
+    request = RequestFactory().post(f"/boka/?{query}", data=PATIENT)
+    try:
+        raise_with_patient_data_in_locals(request)
+    except ValueError:
+        exc_info = sys.exc_info()
+    reporter = get_exception_reporter_class(request)(request, *exc_info)
+    for report in [reporter.get_traceback_text(), reporter.get_traceback_html()]:
+        assert "booking failed" in report  # the report still says what went wrong
+        assert "raise_with_patient_data_in_locals" in report
+        for value in [*PATIENT.values(), "anna.andersson%40example.com"]:
+            assert value not in report
+
+
+def format_json(record):
+    RequestIdFilter().filter(record)
+    return json.loads(JsonFormatter().format(record))
+
+
+@pytest.mark.django_db
+@override_settings(ACCESS_LOG=True)
+def test_access_log_is_json_naming_the_request_never_the_person(client, caplog):
+    with caplog.at_level(logging.INFO, logger="clinic.request"):
+        response = client.get(
+            f"/?email={PATIENT['email']}&namn=Anna", HTTP_X_REQUEST_ID="proxy-id-12345678"
+        )
+    assert response["X-Request-ID"] == "proxy-id-12345678"
+    [record] = [r for r in caplog.records if r.name == "clinic.request"]
+    line = format_json(record)
+    assert line["method"] == "GET"
+    assert line["path"] == "/"
+    assert line["status"] == 200
+    assert line["request_id"] == "proxy-id-12345678"
+    assert isinstance(line["duration_ms"], float)
+    assert "anna" not in json.dumps(line).lower()
+
+
+@pytest.mark.django_db
+def test_a_made_up_request_id_replaces_one_that_is_not_safe_to_log(client):
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="anna@example.com <script>")
+    assert len(response["X-Request-ID"]) == 32
+    assert "anna" not in response["X-Request-ID"]
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.hardening.urls")
+@override_settings(ACCESS_LOG=True)
+def test_access_log_hides_secret_parts_of_urls(client, caplog):
+    with caplog.at_level(logging.INFO, logger="clinic.request"):
+        client.get("/test/hantera/hemlig-nyckel-123/")
+    [record] = [r for r in caplog.records if r.name == "clinic.request"]
+    assert record.path == "/test/hantera/<str:token>/"
+
+
+def test_json_log_lines_drop_fields_they_do_not_know():
+    record = logging.LogRecord("clinic", logging.INFO, __file__, 1, "booked", None, None)
+    record.email = PATIENT["email"]
+    record.request = object()
+    line = format_json(record)
+    assert line["message"] == "booked"
+    assert PATIENT["email"] not in json.dumps(line)
+    assert "request" not in line
+
+
+def test_a_view_may_still_adjust_or_drop_the_policy(rf):
+    from csp.decorators import csp_exempt, csp_update
+    from django.http import HttpResponse
+
+    from clinic.middleware import CSPMiddleware
+
+    def page(request):
+        return HttpResponse("ok")
+
+    plain = CSPMiddleware(page)(rf.get("/"))["Content-Security-Policy"]
+    updated = CSPMiddleware(csp_update({"img-src": ["https://example.org"]})(page))(rf.get("/"))
+    exempt = CSPMiddleware(csp_exempt()(page))(rf.get("/"))
+    assert "img-src 'self' data: https://example.org" in updated["Content-Security-Policy"]
+    assert "example.org" not in plain
+    assert "Content-Security-Policy" not in exempt
+
+
+@pytest.mark.django_db
+def test_the_benchmark_page_exists_only_in_benchmark_mode(client):
+    assert client.get("/bench/bare/").status_code == 404
+    assert "X-Bench-Queries" not in client.get("/healthz")
