@@ -150,14 +150,19 @@ def assert_accessible(page, label=""):
 
 
 def _mark_focusable(page):
-    """Number every visible focusable element; returns how many there are."""
+    """Number every visible focusable element; returns each one's Tab stop group.
+
+    A group of radio buttons (one name in one form) is a single Tab stop, whose arrow keys
+    move within it; every other control is a stop of its own."""
     return page.evaluate(
         """(selector) => {
             const all = [...document.querySelectorAll(selector)].filter(e =>
                 e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden'
                 && !e.closest('[inert]'));
+            const forms = [...document.forms];
             all.forEach((e, i) => e.dataset.focusIndex = String(i));
-            return all.length; }""",
+            return all.map((e, i) => e.type === 'radio' && e.name
+                ? `radio ${forms.indexOf(e.form)} ${e.name}` : String(i)); }""",
         FOCUSABLE,
     )
 
@@ -199,12 +204,13 @@ def has_visible_focus(state):
 
 
 def assert_every_control_reachable(page):
-    """Tab reaches every visible link, button and field, each with a visible focus indicator
-    and scrolled into view (WCAG 2.1.1, 2.4.7, 2.4.11)."""
-    count = _mark_focusable(page)
-    states = tab_through(page, limit=count + 5)  # numbers the same elements again
-    reached = {int(s["index"]) for s in states if s["index"] is not None}
-    missing = sorted(set(range(count)) - reached)
+    """Tab reaches every visible link, button, field and radio group, each with a visible
+    focus indicator and scrolled into view (WCAG 2.1.1, 2.4.7, 2.4.11)."""
+    groups = _mark_focusable(page)
+    # A date field is four Tab stops (day, month, year, its calendar button).
+    states = tab_through(page, limit=4 * len(groups) + 5)  # numbers the same elements again
+    reached = {groups[int(s["index"])] for s in states if s["index"] is not None}
+    missing = [i for i, group in enumerate(groups) if group not in reached]
     if missing:
         names = page.evaluate(
             """(missing) => missing.map(i => document.querySelector(`[data-focus-index="${i}"]`)

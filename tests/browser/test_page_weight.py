@@ -24,7 +24,8 @@ YEAR = 365 * 24 * 60 * 60
 
 @pytest.fixture(scope="module")
 def prod_site(chromium_path):
-    with prodlike_server() as base_url:
+    # Test prices, so that the checkout can be weighed with heel cups in the cart.
+    with prodlike_server(test_prices=True) as base_url:
         yield base_url
 
 
