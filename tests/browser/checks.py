@@ -188,7 +188,14 @@ FOCUS_STATE = """() => {
 def tab_through(page, limit=400):
     """Press Tab from the top of the page until focus leaves it; the focus states seen."""
     _mark_focusable(page)
-    page.evaluate("() => { window.scrollTo(0, 0); document.activeElement?.blur(); }")
+    # Start from the top whatever had focus before (a field just filled in, a clicked
+    # button): focusing the body moves the browser's starting point for Tab there.
+    page.evaluate(
+        """() => { window.scrollTo(0, 0); document.activeElement?.blur();
+            const body = document.body, had = body.hasAttribute('tabindex');
+            body.tabIndex = -1; body.focus({preventScroll: true}); body.blur();
+            if (!had) body.removeAttribute('tabindex'); }"""
+    )
     seen = []
     for _ in range(limit):
         page.keyboard.press("Tab")
