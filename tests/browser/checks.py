@@ -252,7 +252,8 @@ def assert_form_errors_are_tied_to_fields(
     does not stop them first. The page that comes back must:
 
     - mark each invalid field `aria-invalid="true"` and point `aria-describedby` at an
-      element holding the error text (crispy-bootstrap5 with Django 5.2 does both);
+      element holding the error text (crispy-bootstrap5 with Django 5.2 does both; for a
+      radio group, give its first choice: crispy describes the group's fieldset);
     - keep what was typed in every field;
     - announce that something is wrong: a `role="alert"` (or `aria-live`) region with text,
       e.g. templates/clinic/includes/error_summary.html, or focus on the error summary or
@@ -273,7 +274,12 @@ def assert_form_errors_are_tied_to_fields(
         field = page.locator(f"#{field_id}")
         assert field.count() == 1, f"{page.url}: no field #{field_id} after submitting"
         assert field.get_attribute("aria-invalid") == "true", f"#{field_id} not aria-invalid"
-        described = (field.get_attribute("aria-describedby") or "").split()
+        # A radio or checkbox group is described as a whole: by its fieldset.
+        described = field.evaluate(
+            """e => (e.getAttribute('aria-describedby')
+                || (['radio', 'checkbox'].includes(e.type)
+                    && e.closest('fieldset')?.getAttribute('aria-describedby')) || '')"""
+        ).split()
         texts = [page.locator(f"#{ref}").inner_text().strip() for ref in described]
         assert any(texts), f"#{field_id}: aria-describedby {described} holds no error text"
 

@@ -81,6 +81,7 @@ PAGES = [
     # Booking, step by step, and the waitlist.
     PageSpec("slot-list", setup=setups.with_slots),
     PageSpec("booking-details", setup=setups.choose_first_free_time),
+    PageSpec("booking-details-time-taken", setup=setups.chosen_time_taken_meanwhile),
     PageSpec("booking-confirmation", setup=setups.booking_confirmation),
     PageSpec("booking-manage", setup=setups.booking_manage),
     PageSpec("booking-cancel", setup=setups.booking_cancel),
@@ -116,7 +117,13 @@ FORMS: list[FormSpec] = [
         "checkout",
         "",
         form="form.checkout-form",
-        invalid=("id_email", "id_phone", "id_accept_terms"),
+        invalid=(
+            "id_email",
+            "id_phone",
+            "id_delivery_method_0",
+            "id_payment_method_0",
+            "id_accept_terms",
+        ),
         fill={"name": "Åsa Öberg", "email": "asa@@example", "phone": "0"},
         setup=setups.checkout_with_cart,
     ),

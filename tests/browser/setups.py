@@ -16,7 +16,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from booking import services, waitlist
-from booking.models import Slot, WaitlistOffer
+from booking.models import Slot, SlotHold, WaitlistOffer
 from booking.schedule import generate_slots
 from booking.weeks import week_param
 from clinic.models import Location
@@ -109,6 +109,19 @@ def choose_first_free_time(page, base_url):
     page.locator("button.slot").first.click()
     page.wait_for_url("**/uppgifter/?tid=*")
     return page.url.removeprefix(base_url)
+
+
+def chosen_time_taken_meanwhile(page, base_url):
+    """A time chosen in the browser whose hold ran out and someone else booked: the details
+    page says so and offers the week's other free times as choices."""
+    path = choose_first_free_time(page, base_url)
+    slot = Slot.objects.get(pk=int(path.rsplit("tid=", 1)[1]))
+    SlotHold.objects.filter(slot=slot).delete()
+    location, package = offer_of()
+    services.book_slot(
+        slot=slot, package=package, patient=dataclasses.replace(PATIENT, email="annan@example.com")
+    )
+    return path
 
 
 def waitlist_entry(*, email="vantar@example.com", confirmed=True):
