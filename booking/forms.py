@@ -169,6 +169,7 @@ class BookingForm(PatientFields):
     def offer_other_times(self, slots):
         """After a clash: show the week's free times as choices, keeping everything typed."""
         self.fields["slot"].widget = forms.RadioSelect()
+        self.fields["slot"].empty_label = None  # no "---------" among the times
         self.fields["slot"].queryset = slots
         self.fields["slot"].label = "Välj en annan tid"
         if self.is_bound:

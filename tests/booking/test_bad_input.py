@@ -41,7 +41,7 @@ def test_bad_details_get_a_message_and_keep_the_rest(client, stockholm, field, v
     html = response.content.decode()
     assert response.status_code == 200
     assert message in html
-    assert "Formuläret innehåller fel" in html
+    assert "Rätta det här och skicka igen" in html  # the error summary
     assert 'value="asa@example.com"' in html or field == "email"
     assert not Booking.objects.exists()
 

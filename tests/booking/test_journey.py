@@ -135,6 +135,8 @@ def test_a_taken_time_shows_a_message_other_times_and_keeps_the_details(client, 
     assert 'value="Åsa Öberg-Ängström"' in html
     assert 'value="asa@example.com"' in html
     assert f'value="{other.pk}"' in html and 'type="radio"' in html
+    assert html.count('type="radio"') == 1 and "---------" not in html  # the times, no blank
+    assert 'aria-describedby="id_slot_error"' in html  # the message is tied to the choices
     assert Booking.objects.count() == 1
 
     response = client.post(DETAILS, patient_data(other, request_token="mine"))

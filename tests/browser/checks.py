@@ -125,10 +125,11 @@ def assert_touch_targets_large_enough(page):
     assert not too_small, f"{page.url}: targets under {MIN_TARGET}px: {too_small}"
 
 
-def assert_accessible(page, label=""):
+def assert_accessible(page, label="", *, axe=True):
     """Everything a page type must pass, at the width the page was opened with.
 
-    Runs every check and reports all that fail together."""
+    Runs every check and reports all that fail together. axe=False leaves axe out, for a
+    page with JavaScript switched off: axe runs in the page and would wait forever."""
     problems = []
     for check in (
         assert_language_is_swedish,
@@ -140,7 +141,7 @@ def assert_accessible(page, label=""):
             check(page)
         except AssertionError as error:
             problems.append(str(error))
-    violations = axe_violations(page)
+    violations = axe_violations(page) if axe else []
     if violations:
         problems.append(f"axe:\n{format_violations(violations)}")
     assert not problems, f"{label or page.url}:\n" + "\n".join(problems)
@@ -150,14 +151,19 @@ def assert_accessible(page, label=""):
 
 
 def _mark_focusable(page):
-    """Number every visible focusable element; returns how many there are."""
+    """Number every visible focusable element; returns each one's Tab stop group.
+
+    A group of radio buttons (one name in one form) is a single Tab stop, whose arrow keys
+    move within it; every other control is a stop of its own."""
     return page.evaluate(
         """(selector) => {
             const all = [...document.querySelectorAll(selector)].filter(e =>
                 e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden'
                 && !e.closest('[inert]'));
+            const forms = [...document.forms];
             all.forEach((e, i) => e.dataset.focusIndex = String(i));
-            return all.length; }""",
+            return all.map((e, i) => e.type === 'radio' && e.name
+                ? `radio ${forms.indexOf(e.form)} ${e.name}` : String(i)); }""",
         FOCUSABLE,
     )
 
@@ -182,7 +188,14 @@ FOCUS_STATE = """() => {
 def tab_through(page, limit=400):
     """Press Tab from the top of the page until focus leaves it; the focus states seen."""
     _mark_focusable(page)
-    page.evaluate("() => { window.scrollTo(0, 0); document.activeElement?.blur(); }")
+    # Start from the top whatever had focus before (a field just filled in, a clicked
+    # button): focusing the body moves the browser's starting point for Tab there.
+    page.evaluate(
+        """() => { window.scrollTo(0, 0); document.activeElement?.blur();
+            const body = document.body, had = body.hasAttribute('tabindex');
+            body.tabIndex = -1; body.focus({preventScroll: true}); body.blur();
+            if (!had) body.removeAttribute('tabindex'); }"""
+    )
     seen = []
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -199,12 +212,13 @@ def has_visible_focus(state):
 
 
 def assert_every_control_reachable(page):
-    """Tab reaches every visible link, button and field, each with a visible focus indicator
-    and scrolled into view (WCAG 2.1.1, 2.4.7, 2.4.11)."""
-    count = _mark_focusable(page)
-    states = tab_through(page, limit=count + 5)  # numbers the same elements again
-    reached = {int(s["index"]) for s in states if s["index"] is not None}
-    missing = sorted(set(range(count)) - reached)
+    """Tab reaches every visible link, button, field and radio group, each with a visible
+    focus indicator and scrolled into view (WCAG 2.1.1, 2.4.7, 2.4.11)."""
+    groups = _mark_focusable(page)
+    # A date field is four Tab stops (day, month, year, its calendar button).
+    states = tab_through(page, limit=4 * len(groups) + 5)  # numbers the same elements again
+    reached = {groups[int(s["index"])] for s in states if s["index"] is not None}
+    missing = [i for i, group in enumerate(groups) if group not in reached]
     if missing:
         names = page.evaluate(
             """(missing) => missing.map(i => document.querySelector(`[data-focus-index="${i}"]`)
@@ -238,7 +252,8 @@ def assert_form_errors_are_tied_to_fields(
     does not stop them first. The page that comes back must:
 
     - mark each invalid field `aria-invalid="true"` and point `aria-describedby` at an
-      element holding the error text (crispy-bootstrap5 with Django 5.2 does both);
+      element holding the error text (crispy-bootstrap5 with Django 5.2 does both; for a
+      radio group, give its first choice: crispy describes the group's fieldset);
     - keep what was typed in every field;
     - announce that something is wrong: a `role="alert"` (or `aria-live`) region with text,
       e.g. templates/clinic/includes/error_summary.html, or focus on the error summary or
@@ -259,7 +274,12 @@ def assert_form_errors_are_tied_to_fields(
         field = page.locator(f"#{field_id}")
         assert field.count() == 1, f"{page.url}: no field #{field_id} after submitting"
         assert field.get_attribute("aria-invalid") == "true", f"#{field_id} not aria-invalid"
-        described = (field.get_attribute("aria-describedby") or "").split()
+        # A radio or checkbox group is described as a whole: by its fieldset.
+        described = field.evaluate(
+            """e => (e.getAttribute('aria-describedby')
+                || (['radio', 'checkbox'].includes(e.type)
+                    && e.closest('fieldset')?.getAttribute('aria-describedby')) || '')"""
+        ).split()
         texts = [page.locator(f"#{ref}").inner_text().strip() for ref in described]
         assert any(texts), f"#{field_id}: aria-describedby {described} holds no error text"
 

@@ -10,6 +10,14 @@ Fixtures here:
   close after the test.
 - `shot(page, step, full_page=True)`: a screenshot (the whole page, or what is on screen
   with full_page=False) in test-artifacts/<test>/<nn>-<step>-<width>px.png.
+- `step(page, name, javascript=True)`: one step of a journey. At the page's width: a
+  screenshot, `assert_accessible` (without axe when JavaScript is off: axe runs in the page)
+  and `assert_every_control_reachable`; then the viewport is resized to
+  the other width (375 <-> 1280) for a second screenshot and the no-sideways-scroll check,
+  and back. So one run of a journey leaves screenshots of each step at both widths.
+- `mail_to(address, subject_part)`: the last e-mail to that address whose subject contains
+  the text, from Django's locmem outbox (the live server runs in this process, so what it
+  sends after a request commits lands there too); waits a moment for it.
 
 Every test here is marked `browser` (by the hook below, and each module says so too), so
 `pytest -m browser` runs them alone and `pytest -m "not browser"` leaves them out.
@@ -18,10 +26,12 @@ Every test here is marked `browser` (by the hook below, and each module says so 
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
+from .checks import assert_accessible, assert_every_control_reachable, assert_no_horizontal_scroll
 from .chromium import CHROMIUM_ARGS, ensure_chromium
 from .prodlike import ARTIFACTS
 
@@ -131,3 +141,42 @@ def shot(artifacts):
         return path
 
     return take
+
+
+@pytest.fixture
+def step(shot):
+    def check(page, name, *, reachable=True, javascript=True):
+        width = page.viewport_size["width"]
+        other = DESKTOP if width != DESKTOP else PHONE
+        shot(page, name)
+        assert_accessible(page, f"{name} at {width}px", axe=javascript)
+        if reachable:
+            assert_every_control_reachable(page)
+        page.set_viewport_size({"width": other, "height": HEIGHTS[other]})
+        shot(page, name)
+        assert_no_horizontal_scroll(page)
+        page.set_viewport_size({"width": width, "height": HEIGHTS.get(width, 800)})
+
+    return check
+
+
+@pytest.fixture
+def mail_to():
+    from django.core import mail
+
+    def find(address, subject_part, timeout=5.0):
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [
+                message
+                for message in getattr(mail, "outbox", [])
+                if address in message.to and subject_part in message.subject
+            ]
+            if found or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        subjects = [(m.to, m.subject) for m in getattr(mail, "outbox", [])]
+        assert found, f"no e-mail to {address} about {subject_part!r}; sent: {subjects}"
+        return found[-1]
+
+    return find

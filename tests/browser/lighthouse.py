@@ -16,9 +16,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .chromium import ensure_chromium
-from .pages import LIGHTHOUSE
-from .prodlike import ARTIFACTS, ROOT, prodlike_server
+import django
+
+# pages.py names the setups of the test pages, which use the ORM: Django is set up to import
+# them (test settings; nothing here opens a database).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings.test")
+django.setup()
+
+from .chromium import ensure_chromium  # noqa: E402
+from .pages import LIGHTHOUSE  # noqa: E402
+from .prodlike import ARTIFACTS, ROOT, prodlike_server  # noqa: E402
 
 BINARY = ROOT / ".lighthouse" / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]

@@ -18,6 +18,8 @@ LIGHTHOUSE: the pages `make lighthouse` audits (a report, not a test).
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from . import setups
+
 
 @dataclass(frozen=True)
 class PageSpec:
@@ -76,31 +78,85 @@ PAGES = [
     PageSpec("accessibility-statement", "/tillganglighet/"),
     PageSpec("booking-start", "/boka/"),
     PageSpec("not-found", "/finns-inte/", status=404),
-    # Round two: slot list, booking form, confirmation, manage page, cart, checkout,
-    # order confirmation, e.g.
-    # PageSpec("slot-list", "/boka/stockholm/nybesok/"),
-    # PageSpec("cart", setup=put_heel_cups_in_cart),
+    # Booking, step by step, and the waitlist.
+    PageSpec("slot-list", setup=setups.with_slots),
+    PageSpec("booking-details", setup=setups.choose_first_free_time),
+    PageSpec("booking-details-time-taken", setup=setups.chosen_time_taken_meanwhile),
+    PageSpec("booking-confirmation", setup=setups.booking_confirmation),
+    PageSpec("booking-manage", setup=setups.booking_manage),
+    PageSpec("booking-cancel", setup=setups.booking_cancel),
+    PageSpec("booking-cancelled", setup=setups.booking_cancelled),
+    PageSpec("booking-move", setup=setups.booking_move),
+    PageSpec("waitlist-join", "/boka/stockholm/nybesok/vantelista/"),
+    PageSpec("waitlist-joined", "/boka/vantelista/anmald/"),
+    PageSpec("waitlist-confirmed", setup=setups.waitlist_confirmed),
+    PageSpec("waitlist-offer", setup=setups.waitlist_offer),
+    # The shop: cart, checkout, the order's confirmation.
+    PageSpec("cart-empty", "/shop/varukorg/"),
+    PageSpec("cart-filled", setup=setups.filled_cart),
+    PageSpec("checkout", setup=setups.checkout_with_cart),
+    PageSpec("order-confirmation", setup=setups.order_confirmation),
 ]
 
 FORMS: list[FormSpec] = [
-    # Round two, e.g.:
-    # FormSpec("booking-details", invalid=("id_name", "id_email", "id_phone"),
-    #          setup=choose_first_free_slot),
+    FormSpec(
+        "booking-details",
+        "",
+        form="form[action$='/uppgifter/']",
+        invalid=("id_name", "id_email", "id_phone", "id_personnummer", "id_consent"),
+        fill={"email": "inte-en-adress", "phone": "12", "message": "Ont i hälen 🦶"},
+        setup=setups.choose_first_free_time,
+    ),
+    FormSpec(
+        "waitlist-join",
+        "/boka/stockholm/nybesok/vantelista/",
+        invalid=("id_email", "id_phone", "id_personnummer", "id_consent"),
+        fill={"name": "Åsa Öberg", "email": "asa@", "personnummer": "19850709-0000"},
+    ),
+    FormSpec(
+        "checkout",
+        "",
+        form="form.checkout-form",
+        invalid=(
+            "id_email",
+            "id_phone",
+            "id_delivery_method_0",
+            "id_payment_method_0",
+            "id_accept_terms",
+        ),
+        fill={"name": "Åsa Öberg", "email": "asa@@example", "phone": "0"},
+        setup=setups.checkout_with_cart,
+    ),
+    FormSpec(
+        "enquiry",
+        f"/shop/{setups.SHOES}/",
+        form="form:has(input[name=form][value=enquiry])",
+        invalid=("id_name", "id_email", "id_message"),
+        fill={"phone": "070-123 45 67"},
+    ),
 ]
 
 WEIGHED = [
     WeighedPage("home", "/"),
     # The budget: at most 8 requests and 60 KB transferred, the page without images.
     WeighedPage("article", ARTICLE, max_requests=8, max_kb=60),
-    # Round two: WeighedPage("slot-list", "/boka/stockholm/nybesok/"),
-    #            WeighedPage("checkout", "/shop/kassa/", setup=put_heel_cups_in_cart),
+    # The booking and shop pages within the article's budget too.
+    WeighedPage("slot-list", setups.SLOT_LIST, max_requests=8, max_kb=60),
+    # One pair of heel cups in the cart (the production-like server has TEST_PRICES).
+    WeighedPage(
+        "checkout",
+        "/shop/varukorg/kassa/",
+        max_requests=8,
+        max_kb=60,
+        setup=setups.put_heel_cups_in_cart,
+    ),
 ]
 
 # `make lighthouse`: audited in Lighthouse's mobile preset against the production-like server.
 LIGHTHOUSE = [
     ("home", "/"),
     ("article", ARTICLE),
-    # Round two: ("slot-list", "/boka/stockholm/nybesok/"),
+    ("slot-list", setups.SLOT_LIST),
 ]
 
 

@@ -3,7 +3,10 @@
 gunicorn runs clinic.wsgi with clinic.settings.prod (DEBUG off), static files collected
 into a temporary STATIC_ROOT by whitenoise's CompressedManifestStaticFilesStorage (hashed
 names, gzip variants, far-future cache headers), and a fresh SQLite database in the same
-temporary folder with the clinic's content loaded (`load_clinic_content`, as `make run`).
+temporary folder with the clinic's content loaded and two weeks of bookable times
+(`load_clinic_content` and `generate_slots`, as `make run`). With `test_prices=True` the
+shop's products get `setups.TEST_PRICES` (test data: the fixtures have no product prices),
+so a cart and the checkout can be weighed.
 It is what the page-weight test and `make lighthouse` measure; nothing is shared with the
 test database, so it works the same when the tests run on PostgreSQL.
 
@@ -80,11 +83,25 @@ def _wait_until_up(url, process, timeout=30):
     raise RuntimeError(f"{url} did not answer within {timeout}s")
 
 
-def _start(env, log_path, workers):
-    """Migrate, load the content, collect static files and start gunicorn."""
+def _set_test_prices(env, log):
+    from .setups import TEST_PRICES
+
+    code = (
+        "from shop.models import Product\n"
+        f"for slug, fields in {TEST_PRICES!r}.items():\n"
+        "    Product.objects.filter(slug=slug).update(**fields)\n"
+    )
+    _run(["shell", "-c", code], env, log)
+
+
+def _start(env, log_path, workers, test_prices=False):
+    """Migrate, load the content and times, collect static files and start gunicorn."""
     with log_path.open("w") as log:
         _run(["migrate", "--noinput"], env, log)
         _run(["load_clinic_content"], env, log)
+        _run(["generate_slots", "--weeks=2"], env, log)
+        if test_prices:
+            _set_test_prices(env, log)
         _run(["collectstatic", "--noinput"], env, log)
         port = free_port()
         process = subprocess.Popen(
@@ -117,13 +134,13 @@ def _stop(process):
 
 
 @contextlib.contextmanager
-def prodlike_server(workers=2):
+def prodlike_server(workers=2, test_prices=False):
     folder = Path(tempfile.mkdtemp(prefix="ortomed-prodlike-"))
     log_path = folder / "server.log"
     process = None
     try:
         try:
-            process, base_url = _start(_environment(folder), log_path, workers)
+            process, base_url = _start(_environment(folder), log_path, workers, test_prices)
             _wait_until_up(base_url + "/", process)
         except (subprocess.CalledProcessError, RuntimeError) as error:
             raise RuntimeError(f"{error}\n{log_path.read_text()[-3000:]}") from error
