@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from clinic.models import Location
 from clinic.net import client_address
+from clinic.throttle import rate_limit
 from shop.models import Treatment, TreatmentPackage
 
 from . import holds, services, waitlist
@@ -59,6 +60,7 @@ def slot_list(request, location_slug, package_slug):
     return render(request, "booking/slot_list.html", context)
 
 
+@rate_limit("hold")
 @require_http_methods(["POST"])
 def choose(request, location_slug, package_slug):
     """Choosing a time holds it for this browser session while the patient types."""
@@ -79,6 +81,7 @@ def choose(request, location_slug, package_slug):
     return redirect(f"{url}?tid={slot.pk}")
 
 
+@rate_limit("hold")
 @require_http_methods(["POST"])
 def release(request, location_slug, package_slug):
     """The journey's back link: let go of the held time and show the week again."""
@@ -93,6 +96,7 @@ def monday_of(slot):
     return day - timedelta(days=day.weekday())
 
 
+@rate_limit("booking")
 @require_http_methods(["GET", "POST"])
 def details(request, location_slug, package_slug):
     location, package = get_offer(location_slug, package_slug)
@@ -191,6 +195,7 @@ def manage(request, token):
     )
 
 
+@rate_limit("manage")
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
     booking = booking_by_token(token)
@@ -207,6 +212,7 @@ def cancel(request, token):
     return render(request, "booking/cancel.html", {"booking": booking})
 
 
+@rate_limit("manage")
 @require_http_methods(["GET", "POST"])
 def move(request, token):
     booking = booking_by_token(token)
@@ -268,6 +274,7 @@ def day_view(request, location_slug):
     )
 
 
+@rate_limit("waitlist")
 @require_http_methods(["GET", "POST"])
 def waitlist_join(request, location_slug, package_slug):
     location, package = get_offer(location_slug, package_slug)
@@ -317,6 +324,7 @@ def waitlist_confirm(request, token):
     return render(request, "booking/waitlist_entry.html", {"entry": entry, "confirmed": True})
 
 
+@rate_limit("manage")
 @require_http_methods(["GET", "POST"])
 def waitlist_leave(request, token):
     entry = entry_by_token(token)
@@ -334,6 +342,7 @@ def offer_by_token(token):
     )
 
 
+@rate_limit("offer")
 @require_http_methods(["GET", "POST"])
 def offer(request, token):
     """The link in the offer e-mail: one button books the time with the details already given."""
@@ -349,6 +358,7 @@ def offer(request, token):
     return render(request, "booking/offer.html", {"offer": offer, "is_open": is_open})
 
 
+@rate_limit("offer")
 @require_http_methods(["POST"])
 def offer_decline(request, token):
     offer = offer_by_token(token)

@@ -7,6 +7,8 @@ from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from clinic.throttle import rate_limit
+
 from . import services
 from .cart import Cart, totals
 from .forms import AddToCartForm, CartLineForm, CheckoutForm, EnquiryForm
@@ -51,6 +53,12 @@ def _rental_availability(product, weeks, wished):
     return not_before, next_free_start(product, weeks, not_before)
 
 
+def _product_form_kind(request):
+    """A product page has two forms: adding to the cart, and asking about the product."""
+    return "enquiry" if request.POST.get("form") == "enquiry" else "cart"
+
+
+@rate_limit(_product_form_kind)
 @require_http_methods(["GET", "HEAD", "POST"])
 def product_detail(request, slug):
     product = get_object_or_404(Product.objects.active(), slug=slug)
@@ -148,6 +156,7 @@ def _line_form(line, data=None):
 
 
 @never_cache
+@rate_limit("cart")
 @require_http_methods(["GET", "HEAD", "POST"])
 def cart_view(request):
     cart = Cart(request.session)
@@ -216,6 +225,7 @@ def _was_issued(request, token):
 
 
 @never_cache
+@rate_limit("checkout")
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkout(request):
     cart = Cart(request.session)
