@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
@@ -22,6 +23,7 @@ from .models import (
     WeeklySchedule,
 )
 from .schedule import generate_slots
+from .slotcache import booking_state_changes
 
 
 def local(dt):
@@ -77,6 +79,7 @@ class SlotAdmin(admin.ModelAdmin):
     date_hierarchy = "start"
 
     def save_model(self, request, obj, form, change):
+        booking_state_changes()  # first of the locks (booking/slotcache.py)
         super().save_model(request, obj, form, change)
         if not change:
             waitlist.offer_after_commit(obj.pk)
@@ -281,11 +284,15 @@ class BookingAdmin(admin.ModelAdmin):
         self.message_user(request, "Markerade bokningar är avbokade.", messages.SUCCESS)
 
     @admin.action(description="Markera som genomförda")
+    @transaction.atomic
     def mark_attended(self, request, queryset):
+        booking_state_changes()  # update() sends no signals
         queryset.exclude(status=Booking.Status.CANCELLED).update(status=Booking.Status.ATTENDED)
 
     @admin.action(description="Markera som uteblivna")
+    @transaction.atomic
     def mark_no_show(self, request, queryset):
+        booking_state_changes()
         queryset.exclude(status=Booking.Status.CANCELLED).update(status=Booking.Status.NO_SHOW)
 
     def changelist_view(self, request, extra_context=None):

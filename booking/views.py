@@ -16,6 +16,7 @@ from . import holds, services, waitlist
 from .errors import BookingError
 from .forms import BookingForm, WaitlistForm
 from .models import Booking, Slot, WaitlistEntry, WaitlistOffer
+from .slotcache import CSRF_PLACEHOLDER, SlotListCache
 from .weeks import group_by_day, parse_week, this_monday, week_bounds, week_param
 
 
@@ -54,10 +55,16 @@ def week_context(location, package, monday):
 
 
 def slot_list(request, location_slug, package_slug):
-    location, package = get_offer(location_slug, package_slug)
+    """The week's free times; cached (booking/slotcache.py), never stale."""
     monday = parse_week(request.GET.get("vecka"))
-    context = {"location": location, "package": package, **week_context(location, package, monday)}
-    return render(request, "booking/slot_list.html", context)
+    cache = SlotListCache(request, location_slug, package_slug, monday)
+    page = cache.page()
+    if page is not None:
+        return page
+    location, package = get_offer(location_slug, package_slug)
+    week = cache.week(location, lambda: week_context(location, package, monday))
+    context = {"location": location, "package": package, **week, "csrf_token": CSRF_PLACEHOLDER}
+    return cache.finish(render(request, "booking/slot_list.html", context))
 
 
 @rate_limit("hold")
