@@ -4,13 +4,14 @@ The public list of free times (`/boka/<ort>/<paket>/?vecka=...`) is the site's b
 that needs the database. Its buttons are a form with the visitor's CSRF token, so the page
 cannot go into the page cache as it is (clinic/pagecache.py). Instead:
 
-- The week's free-slot data (what `views.week_context` computes with the expensive queries)
-  is cached under location, package, week, today's date, the content version and the
-  *booking-state version*, and is used for every visitor of that week.
-- For visitors without a session or messages cookie (most first visits) the whole rendered
-  page is cached as well, under the same key plus scheme, host and path, with a placeholder
-  where the CSRF token goes. A hit costs one query (both versions) and one cache read; the
-  visitor's own fresh token is put in before the page leaves.
+- The week's free times, rendered (templates/booking/includes/week_slots.html: the queries
+  and the template work of the page), are cached under location, package, week, today's
+  date, the content version and the *booking-state version*, with a placeholder for the
+  CSRF token (clinic/tokenpages.py), and used for every visitor of that week.
+- For visitors without a session or messages cookie (most first visits) the whole page is
+  cached as well, under the same key plus scheme, host and path. A hit costs one query (both
+  versions) and one cache read.
+- Every response gets the visitor's own fresh CSRF token in place of the placeholder.
 
 Why it is never stale:
 
@@ -31,32 +32,27 @@ Entries live in the "default" cache (each worker's memory, or Redis); either way
 and expiry checks make them correct. PAGE_CACHE=0 turns this off with the page cache.
 """
 
-import hashlib
-import logging
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 
+from clinic import tokenpages
+from clinic.models import Location
 from clinic.pagecache import VERSION_PK as CONTENT_VERSION_PK
 from clinic.pagecache import bump_version, current_versions
+from clinic.tokenpages import CSRF_PLACEHOLDER
+from shop.models import TreatmentPackage
 
 from .models import Booking, Slot, SlotHold, WaitlistOffer
 from .weeks import week_bounds
 
-logger = logging.getLogger(__name__)
-
 BOOKING_VERSION_PK = 2
 MODELS = (Slot, Booking, SlotHold, WaitlistOffer)
-# Rendered in place of the CSRF token, and replaced by the visitor's own token in every
-# response. Fixed, so that a page cached by one process (Redis) works in every other.
-CSRF_PLACEHOLDER = "csrf-token-placeholder-7c1d2f9e"
-_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 SKIP_COOKIES = ("messages",)
 
 
@@ -76,17 +72,11 @@ def connect_signals():
         post_delete.connect(booking_state_changes, sender=model, dispatch_uid=uid)
 
 
-def _digest(*parts):
-    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
-
-
-def _cache(method, *args):
-    """A read or write of the cache; a failing cache (Redis down) only costs speed."""
-    try:
-        return getattr(caches["default"], method)(*args)
-    except Exception:
-        logger.warning("slot list cache unavailable", exc_info=True)
-        return None
+class Week(NamedTuple):
+    location: Location
+    package: TreatmentPackage
+    html: str  # the rendered free times, with the CSRF placeholder
+    has_free_times: bool
 
 
 class SlotListCache:
@@ -96,8 +86,8 @@ class SlotListCache:
     if (page := cache.page()) is not None:
         return page
     ...
-    week = cache.week(location, lambda: week_context(location, package, monday))
-    response = render(request, ..., {**week, "csrf_token": CSRF_PLACEHOLDER})
+    week_html, has_free_times = cache.week(location, package, compute_week)
+    response = render(request, ..., {..., "csrf_token": CSRF_PLACEHOLDER})
     return cache.finish(response)
     """
 
@@ -114,7 +104,6 @@ class SlotListCache:
             self.enabled = False
             return
         base = (
-            settings.PAGE_CACHE_RELEASE,
             location_slug,
             package_slug,
             monday.isoformat(),
@@ -122,52 +111,39 @@ class SlotListCache:
             content,
             booking,
         )
-        self.week_key = "slots:week:" + _digest(*base)
-        self.page_key = "slots:page:" + _digest(
-            *base, request.scheme, request.get_host(), request.path
-        )
+        self.week_key = "slots:week:" + tokenpages.digest(settings.PAGE_CACHE_RELEASE, *base)
+        self.page_key = tokenpages.page_key(request, "slots", *base)
         self.whole_page = (
             request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not any(name in request.COOKIES for name in SKIP_COOKIES)
         )
 
-    # --- reading ------------------------------------------------------------------------
-
-    def _get(self, key):
-        entry = _cache("get", key)
-        if entry is None:
-            return None
-        expires, value = entry
-        if expires <= timezone.now():
-            return None
-        self.expires = expires
-        return value
-
     def page(self):
         """The whole page with this visitor's CSRF token, or None."""
         if not (self.enabled and self.whole_page):
             return None
-        body = self._get(self.page_key)
-        if body is None:
-            return None
-        response = HttpResponse(body.replace(_PLACEHOLDER_BYTES, get_token(self.request).encode()))
-        patch_vary_headers(response, ["Cookie"])  # as the rendered page has it
-        return response
+        return tokenpages.cached_page(self.request, self.page_key)
 
-    def week(self, location, compute):
-        """The week's free-slot data: cached, or computed by `compute()` and cached."""
+    def week(self, compute):
+        """The week's Week (location, package, rendered free times): cached, or made from
+        `compute()` -> (location, package, the week's data from views.week_context), which
+        may raise Http404 (nothing is cached then)."""
         if self.enabled:
-            week = self._get(self.week_key)
-            if week is not None:
-                return week
-        week = compute()
+            value, expires = tokenpages.get(self.week_key)
+            if value is not None:
+                self.expires = expires
+                return value
+        location, package, week = compute()
+        html = render_to_string(
+            "booking/includes/week_slots.html",
+            {"location": location, "package": package, **week, "csrf_token": CSRF_PLACEHOLDER},
+        )
+        value = Week(location, package, mark_safe(html), bool(week["week_slots"]))
         if self.enabled:
             self.expires = self._expiry(location, week)
-            self._set(self.week_key, week)
-        return week
-
-    # --- storing ------------------------------------------------------------------------
+            tokenpages.set(self.week_key, value, self.expires)
+        return value
 
     def _expiry(self, location, week):
         """The moment this week's list may change without any write: the earliest expiry of
@@ -191,25 +167,13 @@ class SlotListCache:
         candidates.extend(holds.union(offers).order_by("expires_at")[:1])  # one query
         return min(candidates)
 
-    def _set(self, key, value):
-        seconds = int((self.expires - timezone.now()).total_seconds())
-        if seconds >= 1:
-            _cache("set", key, (self.expires, value), seconds)
-
     def finish(self, response):
-        """Store the rendered page (when it is the same for every such visitor) and put this
-        visitor's CSRF token in place of the placeholder."""
-        session = getattr(self.request, "session", None)
-        if (
-            self.enabled
-            and self.whole_page
-            and self.expires is not None
-            and response.status_code == 200
-            and not response.cookies
-            and not (session is not None and session.modified)
-        ):
-            self._set(self.page_key, response.content)
-        response.content = response.content.replace(
-            _PLACEHOLDER_BYTES, get_token(self.request).encode()
+        """Store the whole page when it suits every first visit, and put this visitor's CSRF
+        token in place of the placeholder."""
+        store = self.enabled and self.whole_page
+        return tokenpages.finish(
+            self.request,
+            response,
+            key=self.page_key if store else None,
+            expires=self.expires,
         )
-        return response

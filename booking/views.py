@@ -10,13 +10,14 @@ from django.views.decorators.http import require_http_methods
 from clinic.models import Location
 from clinic.net import client_address
 from clinic.throttle import rate_limit
+from clinic.tokenpages import CSRF_PLACEHOLDER
 from shop.models import Treatment, TreatmentPackage
 
 from . import holds, services, waitlist
 from .errors import BookingError
 from .forms import BookingForm, WaitlistForm
 from .models import Booking, Slot, WaitlistEntry, WaitlistOffer
-from .slotcache import CSRF_PLACEHOLDER, SlotListCache
+from .slotcache import SlotListCache
 from .weeks import group_by_day, parse_week, this_monday, week_bounds, week_param
 
 
@@ -61,9 +62,20 @@ def slot_list(request, location_slug, package_slug):
     page = cache.page()
     if page is not None:
         return page
-    location, package = get_offer(location_slug, package_slug)
-    week = cache.week(location, lambda: week_context(location, package, monday))
-    context = {"location": location, "package": package, **week, "csrf_token": CSRF_PLACEHOLDER}
+
+    def compute():
+        location, package = get_offer(location_slug, package_slug)
+        return location, package, week_context(location, package, monday)
+
+    week = cache.week(compute)
+    context = {
+        "location": week.location,
+        "package": week.package,
+        "week_html": week.html,
+        "has_free_times": week.has_free_times,
+        "next_week": week_param(monday + timedelta(weeks=1)),
+        "csrf_token": CSRF_PLACEHOLDER,
+    }
     return cache.finish(render(request, "booking/slot_list.html", context))
 
 

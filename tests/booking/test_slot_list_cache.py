@@ -63,8 +63,9 @@ def later(monkeypatch, **delta):
     monkeypatch.setattr(timezone, "now", lambda: moved)
 
 
-def token_in(response):
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())[1]
+def token_in(page):
+    html = page if isinstance(page, str) else page.content.decode()
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
 
 
 def test_a_cached_list_costs_one_query_and_every_visitor_gets_their_own_working_token(
@@ -194,3 +195,16 @@ def _confirmed_waitlist_entry(location):
         personnummer="198507099805",
         confirmed_at=timezone.now(),
     )
+
+
+def test_a_patient_with_a_session_gets_the_cached_week_for_three_queries(
+    stockholm, django_assert_num_queries
+):
+    slot = make_slot(stockholm)
+    patient = visitors()["with session"]
+    url = f"{SLOTS}?vecka={week_of(slot)}"
+    patient.get(url)
+    with django_assert_num_queries(3):  # both versions, the session, the footer's addresses
+        page = patient.get(url).content.decode()
+    assert f'value="{slot.pk}"' in page and "placeholder" not in page
+    assert token_in(page) != token_in(Client().get(url))
