@@ -8,6 +8,7 @@ from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from clinic.admin_selection import ValidSelectionMixin
 from clinic.models import Location
 
 from . import services, waitlist
@@ -31,7 +32,7 @@ def local(dt):
 
 
 @admin.register(WeeklySchedule)
-class WeeklyScheduleAdmin(admin.ModelAdmin):
+class WeeklyScheduleAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["location", "weekday", "start_time", "end_time", "slot_minutes", "practitioner"]
     list_filter = ["location", "weekday"]
     list_select_related = ["location", "practitioner"]
@@ -49,7 +50,7 @@ class WeeklyScheduleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScheduleException)
-class ScheduleExceptionAdmin(admin.ModelAdmin):
+class ScheduleExceptionAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["location", "date_from", "date_to", "practitioner", "reason"]
     list_filter = ["location"]
     list_select_related = ["location", "practitioner"]
@@ -72,7 +73,7 @@ class BookedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
+class SlotAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["local_start", "location", "minutes", "practitioner"]
     list_filter = ["location", BookedFilter, ("start", admin.DateFieldListFilter)]
     list_select_related = ["location", "practitioner"]
@@ -95,6 +96,10 @@ class SlotAdmin(admin.ModelAdmin):
 
 class StaffBookingForm(forms.ModelForm):
     """Booking on a patient's behalf: validated like the patient's own form."""
+
+    # As typed ("19850709-9805", "070-123 45 67"): longer than the stored, normalised value.
+    phone = forms.CharField(label="mobiltelefon", max_length=30)
+    personnummer = forms.CharField(label="personnummer", max_length=20, required=False)
 
     class Meta:
         model = Booking
@@ -137,7 +142,7 @@ class StaffBookingForm(forms.ModelForm):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(ValidSelectionMixin, admin.ModelAdmin):
     form = StaffBookingForm
     list_display = [
         "visit",
@@ -343,7 +348,7 @@ class WaitlistEntryForm(forms.ModelForm):
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(admin.ModelAdmin):
+class WaitlistEntryAdmin(ValidSelectionMixin, admin.ModelAdmin):
     form = WaitlistEntryForm
     list_display = [
         "created_at",
@@ -419,7 +424,7 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(WaitlistOffer)
-class WaitlistOfferAdmin(admin.ModelAdmin):
+class WaitlistOfferAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["created_at", "slot", "entry", "status", "expires_at", "made_by_staff"]
     list_filter = ["status", "slot__location"]
     list_select_related = ["slot__location", "entry__package", "entry__location"]
