@@ -85,6 +85,16 @@ class SlotAdmin(ValidSelectionMixin, admin.ModelAdmin):
         if not change:
             waitlist.offer_after_commit(obj.pk)
 
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        booking_state_changes()
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        booking_state_changes()
+        super().delete_queryset(request, queryset)
+
     @admin.display(description="start", ordering="start")
     def local_start(self, slot):
         return local(slot.start)
