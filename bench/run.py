@@ -1,25 +1,37 @@
 """`make bench`: the site's speed under gunicorn and PostgreSQL, measured against its floor.
 
-1. Makes a fresh PostgreSQL database (ortomed_bench), migrates it, loads the clinic's content
-   and collects the static files into a temporary folder.
+1. Makes a fresh PostgreSQL database (ortomed_bench), migrates it, loads the clinic's content,
+   prepares benchmark data (bench/prepare.py: the schedules' slots, 30,000 far-off free times
+   for the booking POST, a price on a product) and collects the static files into a
+   temporary folder.
 2. Starts gunicorn with the production settings (gunicorn.conf.py) and BENCH=1, which adds a
    bare 20 KB page with no database (/bench/bare/, the floor of our stack on this machine)
-   and an X-Bench-Queries header with the SQL queries of each request.
+   and an X-Bench-Queries header with the SQL queries of each request. Rate limits are off
+   for the run (BENCH_WITHOUT_RATE_LIMITS=1, read only together with BENCH=1): wrk sends
+   everything from one address.
 3. Drives each page in PAGES with wrk (a separate process) for a fixed time at each
    concurrency, and prints requests per second, p50 and p99 latency, SQL queries per
    request, response bytes and the ratio of throughput to the bare page at the same
-   concurrency. Socket errors and non-2xx answers are counted too. The time is split into
-   rounds that visit every page in turn, and each figure is the median over the rounds
-   (the ratio: of each round's ratio), so that load from other work on the machine
-   weighs on all pages alike.
+   concurrency. Socket errors and non-2xx/3xx answers are counted too, and for the booking
+   POST every request must have made a booking (counted in the database). The time is split
+   into rounds that visit every page in turn, and each figure is the median over the rounds
+   (the ratio: of each round's ratio), so that load from other work on the machine weighs on
+   all pages alike.
 4. Writes the figures to bench-results/<time>.json, stops gunicorn and removes what it made.
 
+The pages: the bare floor, home and the heel pad article (cached whole), next week's slot
+list for a first visit (no cookies), the booking POST (a fresh free time each request, with
+a CSRF cookie and token and a session fetched once; bench/book.lua) and the cart (a session
+with a product in it).
+
 Options: --duration SECONDS (per page and level), --rounds N, --concurrency 1,16,64,
---workers N, --redis URL (cache in Redis instead of process memory), --keep-db. The
-database is BENCH_DATABASE_URL, by default postgres://postgres@127.0.0.1:5432/ortomed_bench.
+--workers N, --redis URL (cache in Redis instead of process memory), --database URL,
+--keep-db. The database is --database, else BENCH_DATABASE_URL, else
+postgres://postgres@127.0.0.1:5432/ortomed_bench; it is dropped and made anew.
 """
 
 import argparse
+import http.client
 import json
 import os
 import platform
@@ -36,9 +48,10 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -49,29 +62,26 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ortomed_bench"
 class Page:
     name: str
     path: str
-    # A wrk Lua script (bench/*.lua) for pages that need more than a GET: a POST with a fresh
-    # slot each time, a cart with a session cookie.
+    # A wrk Lua script (bench/*.lua) for pages that need more than a GET.
     lua: str | None = None
     headers: list[str] = field(default_factory=list)
     # Targets from issue 6, as ratios to the bare page at the same concurrency.
     min_ratio: float | None = None
+    method: str = "GET"
 
 
 # The pages measured, in order. The first one is the floor every ratio is measured against.
+# Paths and headers in braces are filled in once the server runs (prepare_pages).
 PAGES = [
     Page("bare", "/bench/bare/"),
     Page("home", "/"),
     Page("article", "/besvar/halkuddesyndrom/", min_ratio=0.5),
-    # Today a stub page (location, package, price); the booking app replaces it with the
-    # real list of free slots at the same address.
-    Page("slot list", "/boka/stockholm/nybesok/", min_ratio=0.25),
-    # TODO(booking): the booking POST with a fresh slot each time, e.g.
-    #   Page("booking POST", "/boka/stockholm/nybesok/", lua="bench/book.lua"),
-    # where book.lua takes the next free slot id from a list the setup writes (wrk's
-    # `request()` hook builds the POST body; CSRF: GET the form once per connection and
-    # carry the csrftoken cookie, or post to a bench-only view).
-    # TODO(shop): the cart, with a session holding a few products, e.g.
-    #   Page("cart", "/shop/varukorg/", headers=["Cookie: sessionid=..."]),
+    # Next week's free times (a full week whatever day the bench runs), as a first visit
+    # sees them: no cookies.
+    Page("slot list", "/boka/stockholm/nybesok/?vecka={next_week}", min_ratio=0.25),
+    Page("booking POST", "/boka/stockholm/nybesok/uppgifter/", lua="bench/book.lua", method="POST"),
+    # A session with one product in the cart.
+    Page("cart", "/shop/varukorg/", headers=["Cookie: {cart_cookies}"]),
 ]
 P99_LIMIT_MS = 50  # for every GET at 16 connections
 
@@ -83,12 +93,13 @@ def main():
     parser.add_argument("--concurrency", default="1,16,64", help="comma-separated connections")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
     parser.add_argument("--redis", default="", help="REDIS_URL for the cache (default: none)")
-    parser.add_argument("--keep-db", action="store_true", help="keep ortomed_bench afterwards")
+    parser.add_argument("--database", default="", help="PostgreSQL URL of the bench database")
+    parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
 
     wrk = ensure_wrk()
-    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    database_url = args.database or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
     workdir = Path(tempfile.mkdtemp(prefix="ortomed-bench-"))
     port = free_port()
     env = server_env(database_url, workdir, port, args)
@@ -97,26 +108,43 @@ def main():
         recreate_database(database_url)
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "load_clinic_content", "-v0")
+        data = json.loads(
+            subprocess.run(
+                [PYTHON, "bench/prepare.py"],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
         manage(env, "collectstatic", "--noinput", "-v0")
         server = start_gunicorn(env, workdir)
         base = f"http://127.0.0.1:{port}"
         wait_for_health(base, server, workdir)
 
-        info = {page.name: probe(base, page) for page in PAGES}
+        bookings = BookingTimes(database_url, data, workdir)
+        pages = prepare_pages(base, bookings)
+        info = {page.name: probe(base, page, bookings) for page in pages}
         load_before = os.getloadavg()
         results = []
         seconds = max(1, args.duration // args.rounds)
         for connections in levels:
             rounds = []
             for _ in range(args.rounds):
-                runs = {page.name: run_wrk(wrk, base, page, connections, seconds) for page in PAGES}
-                floor = runs[PAGES[0].name]["rps"]
+                runs = {
+                    page.name: run_wrk(wrk, base, page, connections, seconds, bookings)
+                    for page in pages
+                }
+                floor = runs[pages[0].name]["rps"]
                 for figures in runs.values():
                     figures["ratio"] = figures["rps"] / floor
                 rounds.append(runs)
-            for page in PAGES:
+            for page in pages:
                 figures = combine([runs[page.name] for runs in rounds])
-                figures.update(page=page.name, connections=connections, **info[page.name])
+                figures.update(
+                    page=page.name, method=page.method, connections=connections, **info[page.name]
+                )
                 results.append(figures)
                 print_progress(figures)
         report = {
@@ -131,6 +159,7 @@ def main():
                 "rounds": args.rounds,
                 "database": "PostgreSQL " + postgres_version(database_url),
             },
+            "pages": {page.name: f"{page.method} {page.path}" for page in pages},
             "results": results,
         }
         print_table(report)
@@ -182,8 +211,9 @@ def server_env(database_url, workdir, port, args):
         GUNICORN_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY=str(args.workers or (os.cpu_count() or 1) * 2 + 1),
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        # wrk comes from one address; rate limits would measure themselves.
-        RATELIMIT_ENABLE="0",
+        # wrk comes from one address; rate limits would measure themselves. Read only
+        # together with BENCH=1 (clinic/settings/base.py).
+        BENCH_WITHOUT_RATE_LIMITS="1",
         # At benchmark rates, recycling workers every few thousand requests would restart
         # one every few seconds and measure Django's start-up instead of its pages.
         GUNICORN_MAX_REQUESTS="0",
@@ -266,17 +296,155 @@ def stop(server):
 # --- measuring ----------------------------------------------------------------------------
 
 
-def probe(base, page, warmup=30, samples=20):
+class BookingTimes:
+    """The far-off free times the booking POST takes, one per request, from the database."""
+
+    def __init__(self, database_url, data, workdir):
+        self.database_url = database_url
+        self.location = data["booking_location"]
+        self.since = data["booking_from"]
+        self.ids_file = workdir / "slot-ids.txt"
+
+    def _query(self, sql, params=()):
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def free(self, limit=None):
+        rows = self._query(
+            "SELECT s.id FROM booking_slot s WHERE s.location_id = %s AND s.start >= %s"
+            " AND NOT EXISTS (SELECT 1 FROM booking_booking b"
+            "   WHERE b.slot_id = s.id AND b.status <> 'cancelled')"
+            " ORDER BY s.start" + (f" LIMIT {int(limit)}" if limit else ""),
+            (self.location, self.since),
+        )
+        return [row[0] for row in rows]
+
+    def write_free(self):
+        ids = self.free()
+        self.ids_file.write_text("".join(f"{pk}\n" for pk in ids))
+        return len(ids)
+
+    def count(self):
+        return self._query("SELECT count(*) FROM booking_booking")[0][0]
+
+
+def fetch(base, method, path, body=None, headers=None):
+    """One request, redirects not followed: (status, headers, body bytes)."""
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.getheaders(), response.read()
+    finally:
+        connection.close()
+
+
+def cookies_from(headers, jar=None):
+    jar = dict(jar or {})
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            jar.update({key: morsel.value for key, morsel in SimpleCookie(value).items()})
+    return jar
+
+
+def cookie_header(jar):
+    return "; ".join(f"{key}={value}" for key, value in jar.items())
+
+
+def csrf_in(body):
+    return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+
+
+def prepare_pages(base, bookings):
+    """The pages with what they need filled in: next week, the booking form's CSRF token and
+    session, a cart with a product in it."""
+    monday = date.today() + timedelta(days=7 - date.today().weekday())
+    year, week, _ = monday.isocalendar()
+
+    # The booking form, opened once: its CSRF cookie and token, and a session.
+    first_free = bookings.free(limit=1)[0]
+    status, headers, body = fetch(base, "GET", f"{PAGES[4].path}?tid={first_free}")
+    assert status == 200, status
+    booking_jar = cookies_from(headers)
+    bookings.token = csrf_in(body)
+    bookings.cookies = cookie_header(booking_jar)
+
+    # A cart with one product in it (bench/prepare.py gave it a price).
+    product_path = "/shop/halkoppar-och-skoinlagg/"
+    status, headers, body = fetch(base, "GET", product_path)
+    jar = cookies_from(headers)
+    status, headers, _ = fetch(
+        base,
+        "POST",
+        product_path,
+        body=urlencode({"csrfmiddlewaretoken": csrf_in(body), "form": "add", "quantity": "1"}),
+        headers={
+            "Cookie": cookie_header(jar),
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    assert status == 302, f"adding to the cart gave {status}"
+    jar = cookies_from(headers, jar)
+    # Read the cart once: it shows (and uses up) the "added" message. What stays is what a
+    # patient's browser sends: the session and the CSRF cookie.
+    fetch(base, "GET", "/shop/varukorg/", headers={"Cookie": cookie_header(jar)})
+    cart_cookies = cookie_header({k: v for k, v in jar.items() if k in ("sessionid", "csrftoken")})
+
+    values = {"next_week": f"{year}-W{week:02d}", "cart_cookies": cart_cookies}
+    return [
+        Page(
+            page.name,
+            page.path.format(**values),
+            lua=page.lua,
+            headers=[header.format(**values) for header in page.headers],
+            min_ratio=page.min_ratio,
+            method=page.method,
+        )
+        for page in PAGES
+    ]
+
+
+def booking_body(bookings, slot_id, n):
+    return urlencode(
+        {
+            "csrfmiddlewaretoken": bookings.token,
+            "slot": slot_id,
+            "name": "Bench Patient",
+            "email": "bench@example.com",
+            "phone": "070-123 45 67",
+            "personnummer": "19850709-9805",
+            "consent": "on",
+            "request_token": f"{n:032x}",
+        }
+    )
+
+
+def probe(base, page, bookings, warmup=30, samples=20):
     """Bytes and SQL queries of one request once every worker has served the page."""
     counts = []
     size = 0
+    if page.method == "POST":
+        free = bookings.free(limit=warmup + samples)
     for n in range(warmup + samples):
-        request = urllib.request.Request(base + page.path)
-        with urllib.request.urlopen(request, timeout=10) as response:
-            body = response.read()
-            if n >= warmup:
-                counts.append(int(response.headers.get("X-Bench-Queries", -1)))
-                size = len(body)
+        if page.method == "POST":
+            headers = {
+                "Cookie": bookings.cookies,
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
+            status, response_headers, body = fetch(
+                base, "POST", page.path, booking_body(bookings, free[n], n), headers
+            )
+            assert status == 302, f"the booking POST answered {status}"
+        else:
+            headers = dict(header.split(": ", 1) for header in page.headers)
+            status, response_headers, body = fetch(base, "GET", page.path, headers=headers)
+            assert status == 200, f"{page.path} answered {status}"
+        if n >= warmup:
+            counts.append(int(dict(response_headers).get("X-Bench-Queries", -1)))
+            size = len(body)
     counts.sort()
     return {"bytes": size, "queries": counts[len(counts) // 2]}
 
@@ -289,20 +457,26 @@ def to_ms(text):
     return round(float(number) * UNITS[unit], 2)
 
 
-def run_wrk(wrk, base, page, connections, duration):
-    command = [wrk, f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency"]
+def run_wrk(wrk, base, page, connections, duration, bookings):
+    threads = min(2, connections)
+    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
     for header in page.headers:
         command += ["-H", header]
+    extra = []
     if page.lua:
         command += ["-s", str(ROOT / page.lua)]
+    if page.method == "POST":
+        bookings.write_free()
+        extra = ["--", str(bookings.ids_file), bookings.token, bookings.cookies, str(threads)]
+        before = bookings.count()
     output = subprocess.run(
-        command + [base + page.path], capture_output=True, text=True, check=True
+        command + [base + page.path] + extra, capture_output=True, text=True, check=True
     ).stdout
     socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {
+    figures = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50_ms": to_ms(re.search(r"\s50%\s+(\S+)", output).group(1)),
         "p99_ms": to_ms(re.search(r"\s99%\s+(\S+)", output).group(1)),
@@ -310,6 +484,12 @@ def run_wrk(wrk, base, page, connections, duration):
         "socket_errors": sum(map(int, socket_errors.groups())) if socket_errors else 0,
         "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
     }
+    if page.method == "POST":
+        # Every answered request must have booked its time (requests still under way when
+        # wrk stopped may have booked one more).
+        made = bookings.count() - before
+        figures["non_2xx"] += max(0, figures["requests"] - made)
+    return figures
 
 
 def combine(runs):
@@ -377,7 +557,7 @@ def print_table(report):
         if targets.get(r["page"]) is not None:
             ok = r["ratio"] >= targets[r["page"]]
             notes.append(f"ratio >= {targets[r['page']]} {'ok' if ok else 'MISSED'}")
-        if r["connections"] == 16 and r["page"] != PAGES[0].name:
+        if r["connections"] == 16 and r["page"] != PAGES[0].name and r["method"] == "GET":
             ok = r["p99_ms"] < P99_LIMIT_MS
             notes.append(f"p99 < {P99_LIMIT_MS} ms {'ok' if ok else 'MISSED'}")
         print(

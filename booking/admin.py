@@ -1,12 +1,14 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from clinic.admin_selection import ValidSelectionMixin
 from clinic.models import Location
 
 from . import services, waitlist
@@ -22,6 +24,7 @@ from .models import (
     WeeklySchedule,
 )
 from .schedule import generate_slots
+from .slotcache import booking_state_changes
 
 
 def local(dt):
@@ -29,7 +32,7 @@ def local(dt):
 
 
 @admin.register(WeeklySchedule)
-class WeeklyScheduleAdmin(admin.ModelAdmin):
+class WeeklyScheduleAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["location", "weekday", "start_time", "end_time", "slot_minutes", "practitioner"]
     list_filter = ["location", "weekday"]
     list_select_related = ["location", "practitioner"]
@@ -47,7 +50,7 @@ class WeeklyScheduleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScheduleException)
-class ScheduleExceptionAdmin(admin.ModelAdmin):
+class ScheduleExceptionAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["location", "date_from", "date_to", "practitioner", "reason"]
     list_filter = ["location"]
     list_select_related = ["location", "practitioner"]
@@ -70,16 +73,27 @@ class BookedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
+class SlotAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["local_start", "location", "minutes", "practitioner"]
     list_filter = ["location", BookedFilter, ("start", admin.DateFieldListFilter)]
     list_select_related = ["location", "practitioner"]
     date_hierarchy = "start"
 
     def save_model(self, request, obj, form, change):
+        booking_state_changes()  # first of the locks (booking/slotcache.py)
         super().save_model(request, obj, form, change)
         if not change:
             waitlist.offer_after_commit(obj.pk)
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        booking_state_changes()
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        booking_state_changes()
+        super().delete_queryset(request, queryset)
 
     @admin.display(description="start", ordering="start")
     def local_start(self, slot):
@@ -92,6 +106,10 @@ class SlotAdmin(admin.ModelAdmin):
 
 class StaffBookingForm(forms.ModelForm):
     """Booking on a patient's behalf: validated like the patient's own form."""
+
+    # As typed ("19850709-9805", "070-123 45 67"): longer than the stored, normalised value.
+    phone = forms.CharField(label="mobiltelefon", max_length=30)
+    personnummer = forms.CharField(label="personnummer", max_length=20, required=False)
 
     class Meta:
         model = Booking
@@ -134,7 +152,7 @@ class StaffBookingForm(forms.ModelForm):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(ValidSelectionMixin, admin.ModelAdmin):
     form = StaffBookingForm
     list_display = [
         "visit",
@@ -281,11 +299,15 @@ class BookingAdmin(admin.ModelAdmin):
         self.message_user(request, "Markerade bokningar är avbokade.", messages.SUCCESS)
 
     @admin.action(description="Markera som genomförda")
+    @transaction.atomic
     def mark_attended(self, request, queryset):
+        booking_state_changes()  # update() sends no signals
         queryset.exclude(status=Booking.Status.CANCELLED).update(status=Booking.Status.ATTENDED)
 
     @admin.action(description="Markera som uteblivna")
+    @transaction.atomic
     def mark_no_show(self, request, queryset):
+        booking_state_changes()
         queryset.exclude(status=Booking.Status.CANCELLED).update(status=Booking.Status.NO_SHOW)
 
     def changelist_view(self, request, extra_context=None):
@@ -336,7 +358,7 @@ class WaitlistEntryForm(forms.ModelForm):
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(admin.ModelAdmin):
+class WaitlistEntryAdmin(ValidSelectionMixin, admin.ModelAdmin):
     form = WaitlistEntryForm
     list_display = [
         "created_at",
@@ -412,7 +434,7 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(WaitlistOffer)
-class WaitlistOfferAdmin(admin.ModelAdmin):
+class WaitlistOfferAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["created_at", "slot", "entry", "status", "expires_at", "made_by_staff"]
     list_filter = ["status", "slot__location"]
     list_select_related = ["slot__location", "entry__package", "entry__location"]

@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from personnummer import personnummer
 
+from clinic.forms import HoneypotFormMixin
+
 from .models import Slot, TimeOfDay, Weekday
 
 
@@ -116,7 +118,7 @@ class PatientFields(forms.Form):
         return cleaned
 
 
-class BookingForm(PatientFields):
+class BookingForm(HoneypotFormMixin, PatientFields):
     slot = SlotChoiceField(
         label="Tid",
         queryset=Slot.objects.none(),
@@ -177,7 +179,7 @@ class BookingForm(PatientFields):
             self.data.pop("slot", None)
 
 
-class WaitlistForm(PatientFields):
+class WaitlistForm(HoneypotFormMixin, PatientFields):
     earliest_date = forms.DateField(
         label="Tidigast",
         widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .errors import SlotTaken, TooManyHolds
 from .models import Booking, Slot, SlotHold
+from .slotcache import booking_state_changes
 
 SESSION_KEY = "booking_holder"
 
@@ -31,6 +32,7 @@ def hold_slot(*, slot, holder, client_address=None, minutes=None, now=None) -> S
     holds or has booked it. Twenty holders at once: one row per slot makes exactly one win."""
     now = now or timezone.now()
     expires = now + timedelta(minutes=minutes or settings.HOLD_MINUTES)
+    booking_state_changes()  # first: every writer of holds takes this lock before others
     slot = Slot.objects.select_for_update().get(pk=slot.pk)
     if client_address and (
         SlotHold.objects.active(now)
@@ -59,12 +61,20 @@ def hold_slot(*, slot, holder, client_address=None, minutes=None, now=None) -> S
     return SlotHold.objects.get(slot=slot)
 
 
+@transaction.atomic
 def release(holder):
     """Let go of whatever the holder holds."""
-    SlotHold.objects.filter(holder=holder).delete()
+    if SlotHold.objects.filter(holder=holder).exists():
+        booking_state_changes()
+        SlotHold.objects.filter(holder=holder).delete()
 
 
+@transaction.atomic
 def tidy(now=None):
     """Delete holds that ended more than a day ago (they already block nothing)."""
     now = now or timezone.now()
-    return SlotHold.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()[0]
+    old = SlotHold.objects.filter(expires_at__lt=now - timedelta(days=1))
+    if not old.exists():
+        return 0
+    booking_state_changes()
+    return old.delete()[0]

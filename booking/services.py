@@ -14,6 +14,7 @@ from . import waitlist
 from .errors import ChangeNotAllowed, SlotNotBookable, SlotTaken
 from .ics import booking_calendar
 from .models import Booking, Slot, SlotHold
+from .slotcache import booking_state_changes
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ def book_slot(*, slot, package, patient: Patient, request_token=None, holder=Non
         earlier = Booking.objects.filter(request_token=request_token).first()
         if earlier:
             return earlier
+    booking_state_changes()  # first of the locks, as in every writer (booking/slotcache.py)
     slot = Slot.objects.select_for_update().select_related("location").get(pk=slot.pk)
     check_bookable(slot=slot, package=package)
     check_not_held(slot=slot, holder=holder)
@@ -93,6 +95,7 @@ def book_slot(*, slot, package, patient: Patient, request_token=None, holder=Non
 
 @transaction.atomic
 def cancel_booking(*, booking, by_staff=False):
+    booking_state_changes()
     booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
     if booking.status == Booking.Status.CANCELLED:
         return booking
@@ -109,6 +112,7 @@ def cancel_booking(*, booking, by_staff=False):
 
 @transaction.atomic
 def move_booking(*, booking, new_slot, by_staff=False):
+    booking_state_changes()
     booking = (
         Booking.objects.select_for_update().select_related("slot", "package").get(pk=booking.pk)
     )

@@ -9,12 +9,15 @@ from django.views.decorators.http import require_http_methods
 
 from clinic.models import Location
 from clinic.net import client_address
+from clinic.throttle import rate_limit
+from clinic.tokenpages import CSRF_PLACEHOLDER
 from shop.models import Treatment, TreatmentPackage
 
 from . import holds, services, waitlist
 from .errors import BookingError
 from .forms import BookingForm, WaitlistForm
 from .models import Booking, Slot, WaitlistEntry, WaitlistOffer
+from .slotcache import SlotListCache
 from .weeks import group_by_day, parse_week, this_monday, week_bounds, week_param
 
 
@@ -53,12 +56,30 @@ def week_context(location, package, monday):
 
 
 def slot_list(request, location_slug, package_slug):
-    location, package = get_offer(location_slug, package_slug)
+    """The week's free times; cached (booking/slotcache.py), never stale."""
     monday = parse_week(request.GET.get("vecka"))
-    context = {"location": location, "package": package, **week_context(location, package, monday)}
-    return render(request, "booking/slot_list.html", context)
+    cache = SlotListCache(request, location_slug, package_slug, monday)
+    page = cache.page()
+    if page is not None:
+        return page
+
+    def compute():
+        location, package = get_offer(location_slug, package_slug)
+        return location, package, week_context(location, package, monday)
+
+    week = cache.week(compute)
+    context = {
+        "location": week.location,
+        "package": week.package,
+        "week_html": week.html,
+        "has_free_times": week.has_free_times,
+        "next_week": week_param(monday + timedelta(weeks=1)),
+        "csrf_token": CSRF_PLACEHOLDER,
+    }
+    return cache.finish(render(request, "booking/slot_list.html", context))
 
 
+@rate_limit("hold")
 @require_http_methods(["POST"])
 def choose(request, location_slug, package_slug):
     """Choosing a time holds it for this browser session while the patient types."""
@@ -79,6 +100,7 @@ def choose(request, location_slug, package_slug):
     return redirect(f"{url}?tid={slot.pk}")
 
 
+@rate_limit("hold")
 @require_http_methods(["POST"])
 def release(request, location_slug, package_slug):
     """The journey's back link: let go of the held time and show the week again."""
@@ -93,6 +115,7 @@ def monday_of(slot):
     return day - timedelta(days=day.weekday())
 
 
+@rate_limit("booking")
 @require_http_methods(["GET", "POST"])
 def details(request, location_slug, package_slug):
     location, package = get_offer(location_slug, package_slug)
@@ -191,6 +214,7 @@ def manage(request, token):
     )
 
 
+@rate_limit("manage")
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
     booking = booking_by_token(token)
@@ -207,6 +231,7 @@ def cancel(request, token):
     return render(request, "booking/cancel.html", {"booking": booking})
 
 
+@rate_limit("manage")
 @require_http_methods(["GET", "POST"])
 def move(request, token):
     booking = booking_by_token(token)
@@ -268,6 +293,7 @@ def day_view(request, location_slug):
     )
 
 
+@rate_limit("waitlist")
 @require_http_methods(["GET", "POST"])
 def waitlist_join(request, location_slug, package_slug):
     location, package = get_offer(location_slug, package_slug)
@@ -317,6 +343,7 @@ def waitlist_confirm(request, token):
     return render(request, "booking/waitlist_entry.html", {"entry": entry, "confirmed": True})
 
 
+@rate_limit("manage")
 @require_http_methods(["GET", "POST"])
 def waitlist_leave(request, token):
     entry = entry_by_token(token)
@@ -334,6 +361,7 @@ def offer_by_token(token):
     )
 
 
+@rate_limit("offer")
 @require_http_methods(["GET", "POST"])
 def offer(request, token):
     """The link in the offer e-mail: one button books the time with the details already given."""
@@ -349,6 +377,7 @@ def offer(request, token):
     return render(request, "booking/offer.html", {"offer": offer, "is_open": is_open})
 
 
+@rate_limit("offer")
 @require_http_methods(["POST"])
 def offer_decline(request, token):
     offer = offer_by_token(token)

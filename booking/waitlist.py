@@ -20,6 +20,7 @@ from clinic.mail import queue_email
 from . import services
 from .errors import BookingError, CannotOffer, OfferGone
 from .models import Slot, SlotHold, WaitlistEntry, WaitlistOffer
+from .slotcache import booking_state_changes
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ def make_offer(*, entry, slot, now=None, by_staff=False):
     """Offer the slot to the entry and hold it for them; CannotOffer when it can't be."""
     now = now or timezone.now()
     with transaction.atomic():
+        booking_state_changes()  # first of the locks (booking/slotcache.py)
         slot = Slot.objects.select_for_update().select_related("location").get(pk=slot.pk)
         entry = WaitlistEntry.objects.select_for_update().select_related("package").get(pk=entry.pk)
         if entry.status != WaitlistEntry.Status.WAITING or entry.confirmed_at is None:
@@ -118,11 +120,11 @@ def offer_slot(slot_id, now=None):
 def expire_offers(now=None):
     """Close offers whose time ran out; returns their slots (to be offered to the next)."""
     now = now or timezone.now()
-    overdue = list(
-        WaitlistOffer.objects.select_for_update().filter(
-            status=WaitlistOffer.Status.OPEN, expires_at__lte=now
-        )
-    )
+    due = WaitlistOffer.objects.filter(status=WaitlistOffer.Status.OPEN, expires_at__lte=now)
+    if not due.exists():
+        return []
+    booking_state_changes()
+    overdue = list(due.select_for_update())
     for offer in overdue:
         offer.status, offer.closed_at = WaitlistOffer.Status.EXPIRED, now
         offer.save(update_fields=["status", "closed_at"])
@@ -169,6 +171,7 @@ def first_matching_slots(entry, now):
 def accept_offer(*, offer, now=None):
     """Book the offered slot with the details the patient gave when joining."""
     now = now or timezone.now()
+    booking_state_changes()
     offer = (
         WaitlistOffer.objects.select_for_update().select_related("entry__package").get(pk=offer.pk)
     )
@@ -194,6 +197,7 @@ def accept_offer(*, offer, now=None):
 
 @transaction.atomic
 def decline_offer(*, offer, now=None):
+    booking_state_changes()
     offer = WaitlistOffer.objects.select_for_update().get(pk=offer.pk)
     if offer.status != WaitlistOffer.Status.OPEN:
         return offer
@@ -255,6 +259,7 @@ def confirm(*, entry, now=None):
 
 @transaction.atomic
 def leave(*, entry, now=None):
+    booking_state_changes()  # open offers are withdrawn and their holds end
     entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.status == WaitlistEntry.Status.WAITING:
         entry.status = WaitlistEntry.Status.LEFT

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .admin_selection import ValidSelectionMixin
 from .models import ClinicSection, Location, OutboxEmail, Practitioner
 
 admin.site.site_header = "Ortomed fotspecialister – administration"
@@ -8,7 +9,7 @@ admin.site.index_title = "Administration"
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["city", "street_address", "landmark", "phone", "is_active", "order"]
     list_editable = ["order"]
     list_filter = ["is_active"]
@@ -17,7 +18,7 @@ class LocationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Practitioner)
-class PractitionerAdmin(admin.ModelAdmin):
+class PractitionerAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["name", "title"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -25,13 +26,13 @@ class PractitionerAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClinicSection)
-class ClinicSectionAdmin(admin.ModelAdmin):
+class ClinicSectionAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["heading", "order", "is_published"]
     list_editable = ["order", "is_published"]
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
+class OutboxEmailAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["created_at", "subject", "sent_at", "attempts"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter)]
     readonly_fields = [f.name for f in OutboxEmail._meta.fields]

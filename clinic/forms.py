@@ -3,10 +3,13 @@
     class BookingForm(HoneypotFormMixin, forms.ModelForm): ...
 
 adds a text field that people never see (moved off screen by the CSS class `hp-field` on its
-wrapper; screen readers read its label, which asks to leave it empty). Spam robots fill in
+wrapper; screen readers read its label, which asks to leave it empty). A template that renders
+fields one by one renders it with `{{ form.honeypot|as_crispy_field }}`. Spam robots fill in
 every field. A form whose honeypot is filled is invalid: the view's usual
 `if form.is_valid(): ...` stores nothing, and the page says only that the form could not be
-sent. Nothing about the submission is logged.
+sent, with no word of why (a robot learns nothing). The honeypot comes back empty, so a
+person whose browser filled it in by mistake just sends again. Nothing about the submission
+is logged.
 """
 
 import logging
@@ -17,14 +20,15 @@ from django.forms.boundfield import BoundField
 logger = logging.getLogger(__name__)
 
 HONEYPOT_FIELD = "website"
-HONEYPOT_ERROR = (
-    "Formuläret kunde inte skickas. Lämna fältet ”Lämna detta fält tomt” tomt och försök igen."
-)
+HONEYPOT_ERROR = "Formuläret kunde inte skickas. Kontrollera uppgifterna och skicka igen."
 
 
 class HoneypotBoundField(BoundField):
     def css_classes(self, extra_classes=None):
         return " ".join(filter(None, [super().css_classes(extra_classes), "hp-field"]))
+
+    def value(self):
+        return None  # never shown again: what a robot wrote stays out of the page
 
 
 class HoneypotField(forms.CharField):
@@ -34,10 +38,12 @@ class HoneypotField(forms.CharField):
         super().__init__(
             label="Lämna detta fält tomt",
             required=False,
-            max_length=200,
             widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
             **kwargs,
         )
+
+    def clean(self, value):
+        return ""  # no error of its own, whatever was sent: the form as a whole is refused
 
 
 class HoneypotFormMixin:
@@ -50,11 +56,22 @@ class HoneypotFormMixin:
         self.fields[self.honeypot_field] = HoneypotField()
 
     @property
+    def honeypot(self):
+        """The bound honeypot field, for templates that render fields one by one."""
+        return self[self.honeypot_field]
+
+    @property
     def is_spam(self):
-        return bool(self.is_bound and self.data.get(self.add_prefix(self.honeypot_field)))
+        if not self.is_bound:
+            return False
+        name = self.add_prefix(self.honeypot_field)
+        values = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data.get(name)]
+        return any(values)
 
     def full_clean(self):
         super().full_clean()
+        if hasattr(self, "cleaned_data"):
+            self.cleaned_data.pop(self.honeypot_field, None)  # the views' data stays their own
         if self.is_spam:
             logger.info("honeypot filled: form %s rejected", type(self).__name__)
             self.add_error(None, HONEYPOT_ERROR)

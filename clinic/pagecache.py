@@ -62,21 +62,40 @@ def current_content_version():
     return row[0] if row else None
 
 
+def current_versions(*pks):
+    """Several version rows in one query: their numbers in the order asked (None if missing).
+
+    Row VERSION_PK is the content's; others count other things cached the same way (row 2:
+    the booking state, booking/slotcache.py).
+    """
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    marks = ", ".join(["%s"] * len(pks))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, number FROM {table} WHERE id IN ({marks})", list(pks))
+        found = dict(cursor.fetchall())
+    return tuple(found.get(pk) for pk in pks)
+
+
 def bump_content_version(**kwargs):
-    """Invalidate every cached page. Runs inside the caller's transaction.
+    """Invalidate every cached page. Runs inside the caller's transaction."""
+    bump_version(VERSION_PK)
+
+
+def bump_version(pk):
+    """Move version row `pk` on, inside the caller's transaction (which then holds its lock).
 
     The new number is the clock in nanoseconds (or one more than the old number, if that is
     larger): a number is never used twice, even when the transaction that set it is rolled
     back and a page was cached under it meanwhile, or the row is deleted and made again.
     """
     new_number = Greatest(F("number") + 1, Value(time.time_ns(), output_field=BigIntegerField()))
-    if ContentVersion.objects.filter(pk=VERSION_PK).update(number=new_number):
+    if ContentVersion.objects.filter(pk=pk).update(number=new_number):
         return
     try:
         with transaction.atomic():
-            ContentVersion.objects.create(pk=VERSION_PK, number=time.time_ns())
+            ContentVersion.objects.create(pk=pk, number=time.time_ns())
     except IntegrityError:  # another request made the row first
-        ContentVersion.objects.filter(pk=VERSION_PK).update(number=new_number)
+        ContentVersion.objects.filter(pk=pk).update(number=new_number)
 
 
 def content_models():

@@ -2,13 +2,15 @@
 
     from clinic.throttle import rate_limit
 
-    @rate_limit("booking")            # settings.PUBLIC_POST_RATE per client address
+    @rate_limit("booking")            # the rates of settings.PUBLIC_POST_RATES["booking"]
     def book(request, ...): ...
 
-    @method_decorator(rate_limit("order"), name="post")   # on a class-based view
+    @method_decorator(rate_limit("checkout"), name="post")   # on a class-based view
 
-Only POSTs count and are refused; GETs of the same view are never limited. Counters live in
-the "shared" cache (Redis, or the database), so every process and server counts together.
+Only POSTs count and are refused; GETs of the same view are never limited. Each kind of
+form has its own counters per client address (clinic.net.client_address), one per rate
+("10/m" and "60/h": both must hold). Counters live in the "shared" cache (Redis, or the
+database), so every process and server counts together.
 """
 
 import ipaddress
@@ -16,34 +18,18 @@ import logging
 from functools import wraps
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
+
+from .net import client_address
 
 logger = logging.getLogger(__name__)
 
 
-def client_ip(request):
-    """The address to count a request against (None if there is none).
-
-    REMOTE_ADDR, unless settings.BEHIND_PROXY says our own reverse proxy stands in front: then
-    the last X-Forwarded-For entry, the one that proxy appended. Entries before it come from
-    the client and anyone can write them.
-    """
-    address = request.META.get("REMOTE_ADDR", "")
-    if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = forwarded.rsplit(",", 1)[-1].strip()
-        if last:
-            address = last
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:  # no address (a unix socket, a test request)
-        return None
-
-
 def _rate_key(group, request):
     """The client's address; IPv6 clients by their /64 network, which one user usually has."""
-    address = client_ip(request) or "unknown"
+    address = client_address(request) or "unknown"
     if ":" in address:
         return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
     return address
@@ -53,6 +39,15 @@ def too_many_requests(request, retry_after=60):
     response = render(request, "429.html", status=429)
     response["Retry-After"] = str(retry_after)
     return response
+
+
+def rates_of(group):
+    """The rates of a kind of form, from settings.PUBLIC_POST_RATES."""
+    try:
+        rates = settings.PUBLIC_POST_RATES[group]
+    except KeyError:
+        raise ImproperlyConfigured(f"PUBLIC_POST_RATES has no rate for {group!r}") from None
+    return [rates] if isinstance(rates, str) else list(rates)
 
 
 def _usage(request, group, rate):
@@ -66,19 +61,23 @@ def _usage(request, group, rate):
 
 
 def rate_limit(group, rate=None):
-    """Refuse a client's POSTs to the decorated view beyond `rate` (default PUBLIC_POST_RATE).
+    """Refuse a client's POSTs to the decorated view beyond the rates of `group`.
 
-    `group` names the counter; views that share a group share one limit.
+    `group` names the counters and their rates in settings.PUBLIC_POST_RATES; views that
+    share a group share its limits. A view with several forms may pass a function of the
+    request that returns the group. `rate` ("3/m") overrides the settings.
     """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method == "POST":
-                usage = _usage(request, group, rate or settings.PUBLIC_POST_RATE)
-                if usage and usage["should_limit"]:
-                    logger.warning("rate limit reached", extra={"limit_group": group})
-                    return too_many_requests(request, retry_after=max(usage["time_left"], 1))
+                kind = group(request) if callable(group) else group
+                for each in [rate] if rate else rates_of(kind):
+                    usage = _usage(request, kind, each)
+                    if usage and usage["should_limit"]:
+                        logger.warning("rate limit reached", extra={"limit_group": kind})
+                        return too_many_requests(request, retry_after=max(usage["time_left"], 1))
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from clinic.admin_selection import ValidSelectionMixin
+
 from .models import (
     Condition,
     ProductRecommendation,
@@ -57,7 +59,7 @@ class ProductRecommendationInline(OrderedInline):
 
 
 @admin.register(Condition)
-class ConditionAdmin(admin.ModelAdmin):
+class ConditionAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["title", "is_published", "last_reviewed", "author"]
     list_filter = ["is_published"]
     search_fields = ["title", "synonyms__name"]

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from clinic.admin_selection import ValidSelectionMixin
+
 from .models import (
     Enquiry,
     Order,
@@ -46,7 +48,7 @@ class TreatmentPackageInline(admin.TabularInline):
 
 
 @admin.register(Treatment)
-class TreatmentAdmin(admin.ModelAdmin):
+class TreatmentAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["name", "order", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["name"]
@@ -79,7 +81,7 @@ class PriceChangeInline(admin.TabularInline):
 
 
 @admin.register(TreatmentPackage)
-class TreatmentPackageAdmin(PriceHistoryMixin, admin.ModelAdmin):
+class TreatmentPackageAdmin(ValidSelectionMixin, PriceHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "treatment", "price", "duration_minutes", "offered_at", "is_active"]
     list_filter = ["treatment", "locations", "is_active"]
     search_fields = ["name"]
@@ -98,7 +100,7 @@ class TreatmentPackageAdmin(PriceHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(PriceHistoryMixin, admin.ModelAdmin):
+class ProductAdmin(ValidSelectionMixin, PriceHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "price", "stock", "is_rental", "is_active"]
     list_filter = ["is_rental", "is_active"]
     search_fields = ["name"]
@@ -113,7 +115,7 @@ class ProductAdmin(PriceHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(PriceChange)
-class PriceChangeAdmin(admin.ModelAdmin):
+class PriceChangeAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["changed_at", "item", "old_price", "new_price", "changed_by"]
     list_filter = ["changed_at"]
     search_fields = ["package__name", "product__name", "changed_by__username"]
@@ -217,7 +219,7 @@ def _status_action(status, description):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ValidSelectionMixin, admin.ModelAdmin):
     form = OrderAdminForm
     list_display = [
         "number",
@@ -324,7 +326,7 @@ def _rental_action(status, description):
 
 
 @admin.register(Rental)
-class RentalAdmin(admin.ModelAdmin):
+class RentalAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["unit", "order", "start_date", "end_date", "status", "returned_on"]
     list_filter = ["status", "unit", "start_date"]
     search_fields = ["order__number", "order__name", "unit__name"]
@@ -345,7 +347,7 @@ class RentalAdmin(admin.ModelAdmin):
 
 
 @admin.register(RentalUnit)
-class RentalUnitAdmin(admin.ModelAdmin):
+class RentalUnitAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["name", "product", "serial_number", "is_active"]
     list_filter = ["product", "is_active"]
     search_fields = ["name", "serial_number"]
@@ -353,7 +355,7 @@ class RentalUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enquiry)
-class EnquiryAdmin(admin.ModelAdmin):
+class EnquiryAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["created_at", "product", "name", "email", "is_handled"]
     list_filter = ["is_handled", "product", "created_at"]
     search_fields = ["name", "email", "message"]

@@ -6,6 +6,7 @@ from datetime import timedelta
 import phonenumbers
 from django import forms
 
+from clinic.forms import HoneypotFormMixin
 from clinic.models import Location
 
 from .cart import MAX_QUANTITY
@@ -137,7 +138,7 @@ class CartLineForm(RentalFieldsMixin, forms.Form):
         return quantity
 
 
-class CheckoutForm(forms.Form):
+class CheckoutForm(HoneypotFormMixin, forms.Form):
     name = forms.CharField(
         label="Namn", max_length=120, error_messages={"required": "Ange ditt namn."}
     )
@@ -239,7 +240,7 @@ class CheckoutForm(forms.Form):
         return cleaned
 
 
-class EnquiryForm(forms.ModelForm):
+class EnquiryForm(HoneypotFormMixin, forms.ModelForm):
     class Meta:
         model = Enquiry
         fields = ["name", "email", "phone", "message"]

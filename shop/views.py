@@ -1,11 +1,18 @@
 import re
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+
+from clinic import tokenpages
+from clinic.pagecache import current_content_version
+from clinic.throttle import rate_limit
 
 from . import services
 from .cart import Cart, totals
@@ -51,6 +58,12 @@ def _rental_availability(product, weeks, wished):
     return not_before, next_free_start(product, weeks, not_before)
 
 
+def _product_form_kind(request):
+    """A product page has two forms: adding to the cart, and asking about the product."""
+    return "enquiry" if request.POST.get("form") == "enquiry" else "cart"
+
+
+@rate_limit(_product_form_kind)
 @require_http_methods(["GET", "HEAD", "POST"])
 def product_detail(request, slug):
     product = get_object_or_404(Product.objects.active(), slug=slug)
@@ -148,6 +161,7 @@ def _line_form(line, data=None):
 
 
 @never_cache
+@rate_limit("cart")
 @require_http_methods(["GET", "HEAD", "POST"])
 def cart_view(request):
     cart = Cart(request.session)
@@ -162,9 +176,22 @@ def cart_view(request):
             cart.remove(product_id)
             messages.success(request, f"”{entry['name']}” är borttagen ur varukorgen.")
             return redirect("shop:cart")
+    # A GET of a cart that needs no correction, with no message to show, is the same page
+    # for every visitor with the same cart: cached (clinic/tokenpages.py) under the content
+    # version (read before the products), today's date (delivery dates) and the cart's
+    # fingerprint after the check against the catalogue (stock and prices included).
+    version = current_content_version() if request.method != "POST" else None
     lines, problems = cart.resolve()
     for problem in problems:
         messages.warning(request, problem)
+    key = None
+    if version is not None and not problems and not tokenpages.has_pending_messages(request):
+        key = tokenpages.page_key(
+            request, "cart", version, timezone.localdate(), cart.fingerprint()
+        )
+        page = tokenpages.cached_page(request, key)
+        if page is not None:
+            return page
     if request.method == "POST" and not problems:
         line = next((line for line in lines if str(line.product.pk) == product_id), None)
         if line is not None:
@@ -184,11 +211,19 @@ def cart_view(request):
                 return redirect("shop:cart")
             invalid[line.product.pk] = form
     rows = [(line, invalid.get(line.product.pk) or _line_form(line)) for line in lines]
-    return render(
+    response = render(
         request,
         "shop/cart.html",
-        {"rows": rows, "lines": lines, **totals(lines), **_delivery_dates()},
+        {
+            "rows": rows,
+            "lines": lines,
+            **totals(lines),
+            **_delivery_dates(),
+            "csrf_token": tokenpages.CSRF_PLACEHOLDER,
+        },
     )
+    expires = timezone.now() + timedelta(seconds=settings.PAGE_CACHE_SECONDS)
+    return tokenpages.finish(request, response, key=key, expires=expires)
 
 
 def _delivery_dates():
@@ -216,6 +251,7 @@ def _was_issued(request, token):
 
 
 @never_cache
+@rate_limit("checkout")
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkout(request):
     cart = Cart(request.session)

@@ -7,13 +7,17 @@ from django.test import Client
 
 
 def post_together(url, payloads):
-    """POST each payload from its own thread and connection, all released at once."""
+    """POST each payload from its own thread and connection, all released at once.
+
+    Each thread is another patient, with an address of its own (192.0.2.x, a documentation
+    network), so per-address rate limits and hold caps treat them as the people they are.
+    """
     barrier = threading.Barrier(len(payloads))
     responses = [None] * len(payloads)
     errors = []
 
     def worker(index, data):
-        client = Client()
+        client = Client(REMOTE_ADDR=f"192.0.2.{index + 1}")
         try:
             barrier.wait(timeout=30)
             responses[index] = client.post(url, data)

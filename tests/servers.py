@@ -170,13 +170,20 @@ def request(method, base, path, *, body=None, headers=None, timeout=10):
 
 
 class Browser:
-    """Keeps cookies across servers, like one visitor whose requests land on any server."""
+    """Keeps cookies across servers, like one visitor whose requests land on any server.
 
-    def __init__(self):
+    `address`: the client address the proxy in front reports (X-Forwarded-For), for servers
+    started with TRUSTED_PROXY_COUNT=1; each patient of a race has their own.
+    """
+
+    def __init__(self, address=None):
         self.cookies = {}
+        self.address = address
 
     def _headers(self, base, extra=None):
         headers = {"X-Forwarded-Proto": "https", "Host": urlsplit(base).netloc}
+        if self.address:
+            headers["X-Forwarded-For"] = self.address
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         return {**headers, **(extra or {})}

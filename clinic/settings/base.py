@@ -1,6 +1,7 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
 import os
+import re
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -206,16 +207,48 @@ PAGE_CACHE_RELEASE = (
     os.environ.get("RELEASE") or os.environ.get("PAGE_CACHE_RELEASE") or str(time.time_ns())
 )
 
-# Rate limits on public POSTs (clinic.throttle.rate_limit), counted in the shared cache and
-# keyed on the client's address: REMOTE_ADDR, or behind our own reverse proxy (BEHIND_PROXY=1)
-# the address that proxy appended to X-Forwarded-For (the last entry; earlier entries are
-# whatever the client sent and are never trusted).
-BEHIND_PROXY = env_bool("BEHIND_PROXY")
+# Who the client is (clinic/net.py): REMOTE_ADDR, or behind our own reverse proxies the
+# address the outermost one appended to X-Forwarded-For. TRUSTED_PROXY_COUNT says how many
+# proxies of ours append to it (0 = none, use REMOTE_ADDR; 1 = one nginx or load balancer).
+# Entries before ours are whatever the client wrote and are never trusted. Rate limits, admin
+# lockouts and HOLDS_PER_ADDRESS all count by this address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Rate limits of public POSTs (clinic.throttle.rate_limit), per client address and kind of
+# form, counted in the shared cache. Every rate of a kind must hold ("N/s", "N/m", "N/h",
+# "N/d"). GETs are never limited. The environment may change single kinds:
+# PUBLIC_POST_RATES="cart=120/m,enquiry=3/m+10/h".
+PUBLIC_POST_RATES = {
+    # Sending the booking form (a patient correcting a typo sends it a few times).
+    "booking": ("10/m", "60/h"),
+    # Choosing a time and letting go of it: a click each, and each click holds a time.
+    "hold": ("30/m",),
+    # Cancelling or moving a booking from the e-mail's link.
+    "manage": ("10/m",),
+    # Joining the waitlist: it e-mails whatever address is given.
+    "waitlist": ("5/m", "20/h"),
+    # Accepting or declining a time offered from the waitlist.
+    "offer": ("10/m",),
+    # Adding to the cart and changing it: generous, many small clicks.
+    "cart": ("60/m",),
+    # Placing an order.
+    "checkout": ("10/m", "60/h"),
+    # Asking about a product: it e-mails the clinic.
+    "enquiry": ("5/m", "20/h"),
+}
+for _item in env_list("PUBLIC_POST_RATES"):
+    _kind, _, _rates = (part.strip() for part in _item.partition("="))
+    _rates = tuple(r.strip() for r in _rates.split("+") if r.strip())
+    if (
+        _kind not in PUBLIC_POST_RATES
+        or not _rates
+        or not all(re.fullmatch(r"[0-9]+/[0-9]*[smhd]", r) for r in _rates)
+    ):
+        raise ImproperlyConfigured(f"PUBLIC_POST_RATES: unknown kind or bad rate in {_item!r}")
+    PUBLIC_POST_RATES[_kind] = _rates
 RATELIMIT_USE_CACHE = "shared"
-RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # When the shared cache fails, let the POST through (and log it) rather than refuse bookings.
 RATELIMIT_FAIL_OPEN = True
-PUBLIC_POST_RATE = os.environ.get("PUBLIC_POST_RATE", "10/m")
 if not REDIS_URL:
     # django-ratelimit only knows Redis and memcached by name; clinic.cache.DatabaseCache
     # is shared and increments atomically (row lock), which is what its check asks for.
@@ -226,7 +259,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "clinic.throttle.client_ip"
+AXES_CLIENT_IP_CALLABLE = "clinic.net.client_address"
 AXES_USERNAME_CALLABLE = "clinic.throttle.login_username"
 AXES_LOCKOUT_TEMPLATE = "clinic/lockout.html"
 
@@ -268,6 +301,10 @@ DEFAULT_EXCEPTION_REPORTER = "clinic.reporting.PatientSafeExceptionReporter"
 BENCH = env_bool("BENCH")
 if BENCH:
     MIDDLEWARE.insert(0, "clinic.bench.QueryCountMiddleware")
+# Rate limits are always on, except in a benchmark that asks for them off
+# (BENCH_WITHOUT_RATE_LIMITS=1, only together with BENCH=1): wrk sends thousands of POSTs a
+# second from one address, and the limits would measure themselves.
+RATELIMIT_ENABLE = not (BENCH and env_bool("BENCH_WITHOUT_RATE_LIMITS"))
 
 # E-mail. A mail server that accepts the connection and then hangs must not
 # hang a request: keep a timeout, and send after commit through the outbox.
@@ -342,6 +379,3 @@ HOLDS_PER_ADDRESS = int(os.environ.get("HOLDS_PER_ADDRESS", "3"))
 # (shorter when the visit is within a day; never past the booking lead time).
 OFFER_HOLD_MINUTES = int(os.environ.get("OFFER_HOLD_MINUTES", "120"))
 OFFER_HOLD_MINUTES_SOON = int(os.environ.get("OFFER_HOLD_MINUTES_SOON", "30"))
-# Behind a reverse proxy: how many proxies append to X-Forwarded-For (0 = none,
-# use REMOTE_ADDR). Only the entries our own proxies wrote are trusted.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

@@ -3,12 +3,20 @@
 import copy
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import LOGGING, env_bool, env_list, require_env
 
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = require_env("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or require_env("ALLOWED_HOSTS").split(",")
+if "BEHIND_PROXY" in os.environ:
+    # Round one's name for it: refuse rather than silently count every client as the proxy.
+    raise ImproperlyConfigured(
+        "BEHIND_PROXY is no longer read: set TRUSTED_PROXY_COUNT to the number of our own "
+        "reverse proxies that append to X-Forwarded-For (usually 1)."
+    )
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -155,7 +155,7 @@ def test_slot_page_queries_do_not_grow_with_the_number_of_slots(client, content,
     generate_slots(weeks=2)
     with CaptureQueriesContext(connection) as many:
         response = client.get("/boka/stockholm/nybesok/")
-    assert response.context["week_slots"]
+    assert 'name="slot"' in response.content.decode()
     assert len(many.captured_queries) == len(few.captured_queries) <= 6
 
 

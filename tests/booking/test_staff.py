@@ -53,6 +53,28 @@ def test_reception_books_on_a_patients_behalf(client, receptionist, stockholm, n
     assert Booking.objects.count() == 1
 
 
+def test_reception_types_the_personnummer_and_phone_as_patients_write_them(
+    client, receptionist, stockholm, nybesok
+):
+    # Found by tests/hardening: "19850709-9805" (13 characters) failed the stored column's
+    # 12-character limit before it was normalised.
+    client.force_login(receptionist)
+    response = client.post(
+        "/admin/booking/booking/add/",
+        {
+            "slot": make_slot(stockholm).pk,
+            "package": nybesok.pk,
+            "name": "Bo Ek",
+            "email": "bo@example.com",
+            "phone": "+46 (0)70 - 123 45 67",
+            "personnummer": "19850709-9805",
+        },
+    )
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    assert (booking.personnummer, booking.phone) == ("198507099805", "+46701234567")
+
+
 def test_reception_cancels_from_the_list_and_the_slot_is_free_again(
     client, receptionist, stockholm, nybesok
 ):

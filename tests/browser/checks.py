@@ -33,10 +33,12 @@ MIN_TARGET = 24  # WCAG 2.2 AA 2.5.8: at least 24 by 24 CSS pixels.
 TARGET_SELECTOR = (
     "header a, nav a, .button, button, input[type=submit], .booking-buttons a, .footer-links a"
 )
+# Controls in the Tab order: tabindex="-1" takes one out on purpose (the honeypot field).
 FOCUSABLE = (
-    "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), "
-    "select:not([disabled]), textarea:not([disabled]), summary, "
-    "[tabindex]:not([tabindex='-1'])"
+    "a[href]:not([tabindex='-1']), button:not([disabled]):not([tabindex='-1']), "
+    "input:not([type=hidden]):not([disabled]):not([tabindex='-1']), "
+    "select:not([disabled]):not([tabindex='-1']), textarea:not([disabled]):not([tabindex='-1']), "
+    "summary, [tabindex]:not([tabindex='-1'])"
 )
 
 _axe = Axe()

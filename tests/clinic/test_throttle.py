@@ -53,7 +53,7 @@ class TestRateLimit:
         ]
         assert statuses == [302, 302, 302, 429]
 
-    @override_settings(BEHIND_PROXY=True)
+    @override_settings(TRUSTED_PROXY_COUNT=1)
     def test_behind_our_proxy_the_address_it_appended_counts_not_the_clients_own(self, client):
         # The client writes the first entries; our proxy appends the address it saw.
         statuses = [
