@@ -2,8 +2,9 @@
 
     class BookingForm(HoneypotFormMixin, forms.ModelForm): ...
 
-adds a text field that people never see (moved off screen by the CSS class `hp-field` on its
-wrapper; screen readers read its label, which asks to leave it empty). A template that renders
+adds a text field that people never meet (the CSS class `hp-field` on its wrapper moves it
+off screen and hides it from the keyboard and screen readers; read without CSS, its label
+asks to leave it empty). A template that renders
 fields one by one renders it with `{{ form.honeypot|as_crispy_field }}`. Spam robots fill in
 every field. A form whose honeypot is filled is invalid: the view's usual
 `if form.is_valid(): ...` stores nothing, and the page says only that the form could not be

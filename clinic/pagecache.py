@@ -37,7 +37,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import IntegrityError, connection, transaction
-from django.db.models import BigIntegerField, F, Value
+from django.db.models import BigIntegerField, F, Subquery, Value
 from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -60,6 +60,11 @@ def current_content_version():
         cursor.execute(f"SELECT number FROM {table} WHERE id = %s", [VERSION_PK])
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def content_version_subquery():
+    """The content version as an expression, to read it within another query."""
+    return Subquery(ContentVersion.objects.filter(pk=VERSION_PK).values("number")[:1])
 
 
 def current_versions(*pks):

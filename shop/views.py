@@ -11,7 +11,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from clinic import tokenpages
-from clinic.pagecache import current_content_version
 from clinic.throttle import rate_limit
 
 from . import services
@@ -178,13 +177,14 @@ def cart_view(request):
             return redirect("shop:cart")
     # A GET of a cart that needs no correction, with no message to show, is the same page
     # for every visitor with the same cart: cached (clinic/tokenpages.py) under the content
-    # version (read before the products), today's date (delivery dates) and the cart's
-    # fingerprint after the check against the catalogue (stock and prices included).
-    version = current_content_version() if request.method != "POST" else None
-    lines, problems = cart.resolve()
+    # version (read with the products, in one query), today's date (delivery dates) and the
+    # cart's fingerprint after the check against the catalogue (stock and prices included).
+    reading = request.method != "POST"
+    lines, problems = cart.resolve(read_content_version=reading)
     for problem in problems:
         messages.warning(request, problem)
     key = None
+    version = cart.content_version if reading else None
     if version is not None and not problems and not tokenpages.has_pending_messages(request):
         key = tokenpages.page_key(
             request, "cart", version, timezone.localdate(), cart.fingerprint()
