@@ -7,7 +7,7 @@ PORT ?= 8000
 LIGHTHOUSE_VERSION := 12.2.3
 LIGHTHOUSE_DIR := .lighthouse
 
-.PHONY: run test test-browser lighthouse bench install install-dev setup lint format migrations-check clean
+.PHONY: run test test-calendar test-browser lighthouse bench install install-dev setup lint format migrations-check clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,17 @@ migrations-check: install-dev
 ## The real-browser tests are part of it (Debian's Chromium, installed with apt-get if missing).
 test: install-dev lint migrations-check
 	$(PY) -m pytest
+
+## The date-sensitive tests (marked `calendar`) with the clock at instants that break date code:
+## weekdays and weekends, late evenings, both daylight-saving changes, week 53 and the new year.
+## Any other instant: `.venv/bin/python -m pytest --clock=2026-11-29T15:00+01:00`.
+CLOCKS := 2026-11-30T08:00 2026-12-04T16:30 2026-12-05T12:00 2026-12-06T23:30 \
+	2026-03-28T23:30 2026-03-29T03:30 2026-10-25T02:30+02:00 2026-12-31T23:30 2027-01-04T00:05
+test-calendar: install-dev
+	@set -e; for clock in $(CLOCKS); do \
+		echo "== clock $$clock (Stockholm time)"; \
+		$(PY) -m pytest -q -p no:cacheprovider -m "calendar and not browser" --clock=$$clock; \
+	done
 
 ## Only the real-browser tests; screenshots and reports land in test-artifacts/.
 test-browser: install-dev

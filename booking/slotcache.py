@@ -32,7 +32,7 @@ Entries live in the "default" cache (each worker's memory, or Redis); either way
 and expiry checks make them correct. PAGE_CACHE=0 turns this off with the page cache.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
@@ -75,6 +75,7 @@ def connect_signals():
 class Week(NamedTuple):
     location: Location
     package: TreatmentPackage
+    monday: date  # the week shown: the one asked for, or the first with a free time
     html: str  # the rendered free times, with the CSRF placeholder
     has_free_times: bool
 
@@ -82,7 +83,7 @@ class Week(NamedTuple):
 class SlotListCache:
     """The cache of one request for one week's slot list.
 
-    cache = SlotListCache(request, location_slug, package_slug, monday)
+    cache = SlotListCache(request, location_slug, package_slug, monday)  # None: first free
     if (page := cache.page()) is not None:
         return page
     ...
@@ -106,7 +107,7 @@ class SlotListCache:
         base = (
             location_slug,
             package_slug,
-            monday.isoformat(),
+            monday.isoformat() if monday else "first-free",
             timezone.localdate().isoformat(),
             content,
             booking,
@@ -139,7 +140,9 @@ class SlotListCache:
             "booking/includes/week_slots.html",
             {"location": location, "package": package, **week, "csrf_token": CSRF_PLACEHOLDER},
         )
-        value = Week(location, package, mark_safe(html), bool(week["week_slots"]))
+        value = Week(
+            location, package, week["monday"], mark_safe(html), bool(week["week_slots"])
+        )
         if self.enabled:
             self.expires = self._expiry(location, week)
             tokenpages.set(self.week_key, value, self.expires)
@@ -153,7 +156,7 @@ class SlotListCache:
         first = week["week_slots"][0] if week["week_slots"] else week["next_free"]
         if first is not None:
             candidates.append(first.start - timedelta(minutes=settings.BOOKING_LEAD_MINUTES))
-        from_ = max(week_bounds(self.monday)[0], now)
+        from_ = max(week_bounds(week["monday"])[0], now)
         holds = SlotHold.objects.filter(
             expires_at__gt=now, slot__location=location, slot__start__gte=from_
         ).values_list("expires_at", flat=True)

@@ -36,9 +36,19 @@ def get_offer(location_slug, package_slug):
     return location, package
 
 
-def week_context(location, package, monday):
-    start, end = week_bounds(monday)
+def requested_week(request):
+    """The week in the URL (`?vecka=2026-W49`), or None: then the first week with a free time."""
+    value = request.GET.get("vecka") or request.POST.get("vecka")
+    return parse_week(value) if value else None
+
+
+def week_context(location, package, monday=None):
+    """The free times of the week of `monday`; with None, of the first week that has one."""
     bookable = Slot.objects.bookable(location=location, package=package)
+    if monday is None:
+        first = bookable.first()
+        monday = monday_of(first) if first else this_monday()
+    start, end = week_bounds(monday)
     slots = list(bookable.filter(start__gte=start, start__lt=end))
     next_free = None if slots else bookable.filter(start__gte=end).first()
     return {
@@ -57,7 +67,7 @@ def week_context(location, package, monday):
 
 def slot_list(request, location_slug, package_slug):
     """The week's free times; cached (booking/slotcache.py), never stale."""
-    monday = parse_week(request.GET.get("vecka"))
+    monday = requested_week(request)
     cache = SlotListCache(request, location_slug, package_slug, monday)
     page = cache.page()
     if page is not None:
@@ -73,7 +83,7 @@ def slot_list(request, location_slug, package_slug):
         "package": week.package,
         "week_html": week.html,
         "has_free_times": week.has_free_times,
-        "next_week": week_param(monday + timedelta(weeks=1)),
+        "next_week": week_param(week.monday + timedelta(weeks=1)),
         "csrf_token": CSRF_PLACEHOLDER,
     }
     return cache.finish(render(request, "booking/slot_list.html", context))
@@ -161,8 +171,7 @@ def details(request, location_slug, package_slug):
         )
         unavailable = not form.fields["slot"].queryset.filter(pk=slot.pk).exists()
 
-    monday = monday_of(slot) if slot else parse_week(None)
-    week = week_context(location, package, monday)
+    week = week_context(location, package, monday_of(slot) if slot else None)
     if unavailable or "slot" in form.errors:
         form.offer_other_times(Slot.objects.filter(pk__in=[s.pk for s in week["week_slots"]]))
     return render(
@@ -175,7 +184,7 @@ def details(request, location_slug, package_slug):
             "slot": slot,
             "unavailable": unavailable,
             "hold": holds.current_hold(holder),
-            "week_value": week_param(monday),
+            "week_value": week_param(week["monday"]),
             **week,
         },
     )
@@ -255,7 +264,7 @@ def move(request, token):
             else:
                 messages.success(request, "Din tid är flyttad. Vi har skickat en ny bekräftelse.")
                 return redirect("booking:manage", token=token)
-    monday = parse_week(request.GET.get("vecka") or request.POST.get("vecka"))
+    week = week_context(location, package, requested_week(request))
     return render(
         request,
         "booking/move.html",
@@ -264,8 +273,8 @@ def move(request, token):
             "location": location,
             "package": package,
             "error": error,
-            "week_value": week_param(monday),
-            **week_context(location, package, monday),
+            "week_value": week_param(week["monday"]),
+            **week,
         },
         status=409 if error else 200,
     )

@@ -11,7 +11,28 @@ from django.core.management import call_command
 from django.db import connection
 
 from clinic.groups import sync_groups
+from tests import clock
 from tests.servers import collect_static, database_url, running_servers
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        metavar="INSTANT",
+        help="run the whole session with the clock moved to this ISO 8601 instant, e.g. "
+        "2026-11-29T15:00+01:00 (Stockholm time without an offset); it ticks on from there, "
+        "and the servers the tests start follow it",
+    )
+
+
+def pytest_configure(config):
+    if instant := config.getoption("--clock"):
+        clock.travel(instant)
+
+
+def pytest_report_header(config):
+    if instant := config.getoption("--clock"):
+        return f"clock: {clock.parse(instant).astimezone(clock.STOCKHOLM):%a %Y-%m-%d %H:%M %Z}"
 
 
 @pytest.fixture(autouse=True)

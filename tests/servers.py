@@ -28,6 +28,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from tests import clock
+
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
@@ -87,7 +89,7 @@ def collect_static(static_root):
         workers=1,
     )
     subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        clock.command("manage.py", "collectstatic", "--noinput", "-v0"),
         cwd=ROOT,
         env=env,
         check=True,
@@ -113,7 +115,7 @@ def running_servers(count, *, database, static_root, workers=2, extra_env=None, 
                 extra=extra_env,
             )
             process = subprocess.Popen(
-                [str(GUNICORN), "-c", "gunicorn.conf.py", "clinic.wsgi"],
+                clock.command(GUNICORN, "-c", "gunicorn.conf.py", "clinic.wsgi"),
                 cwd=ROOT,
                 env=env,
                 stdout=log,

@@ -40,6 +40,14 @@ def make_slot(location, *, days=3, hour=10, minutes=60):
     )
 
 
+def slot_in(location, *, hours, minutes=60):
+    """A slot starting `hours` from now (on the minute), whatever the time of day."""
+    start = (timezone.now() + timedelta(hours=hours)).replace(second=0, microsecond=0)
+    return Slot.objects.create(
+        location=location, start=start, end=start + timedelta(minutes=minutes)
+    )
+
+
 def form_token(label):
     """A well-formed one-time form token (32 hex digits) derived from a readable label."""
     return hashlib.md5(label.encode()).hexdigest()

@@ -11,7 +11,7 @@ from clinic.models import OutboxEmail
 
 from .conftest import make_slot, patient_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 DETAILS = "/boka/stockholm/nybesok/uppgifter/"
 

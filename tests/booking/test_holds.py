@@ -13,7 +13,7 @@ from tests.concurrency import post_together
 
 from .conftest import make_slot, patient_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 SLOTS = "/boka/stockholm/nybesok/"
 CHOOSE = "/boka/stockholm/nybesok/valj/"

@@ -8,9 +8,9 @@ from icalendar import Calendar
 
 from booking.models import Booking, Slot
 
-from .conftest import make_slot, patient_data
+from .conftest import make_slot, patient_data, slot_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 DETAILS = "/boka/stockholm/nybesok/uppgifter/"
 
@@ -104,7 +104,7 @@ def test_patient_moves_then_cancels_from_the_manage_link(client, stockholm, nybe
 
 def test_changes_close_at_the_deadline_and_the_page_says_to_call(client, stockholm, settings):
     settings.BOOKING_LEAD_MINUTES = 0
-    soon = make_slot(stockholm, days=0, hour=23)
+    soon = slot_in(stockholm, hours=3)  # inside the 24-hour deadline
     client.post(DETAILS, patient_data(soon))
     booking = Booking.objects.get()
     page = client.get(f"/boka/hantera/{booking.token}/").content.decode()

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from booking.models import Booking, ScheduleException, Slot, WeeklySchedule
 from booking.schedule import generate_slots
-from booking.weeks import week_param
+from booking.weeks import this_monday, week_param
 
 from .conftest import make_slot, patient_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 UTC = ZoneInfo("UTC")
 
@@ -111,11 +111,30 @@ def test_slot_page_shows_daylight_saving_week_in_local_time(client, content, sto
 
 def test_week_pages_link_onwards_and_say_where_the_next_free_time_is(client, content, stockholm):
     far = make_slot(stockholm, days=22, hour=10)
-    html = client.get("/boka/stockholm/nybesok/").content.decode()
+    html = client.get("/boka/stockholm/nybesok/", {"vecka": week_param(this_monday())}).content
+    html = html.decode()
     assert "Det finns inga lediga tider den här veckan" in html
     monday = timezone.localtime(far.start).date() - timedelta(days=far.start.weekday())
     assert f'href="?vecka={week_param(monday)}"' in html
     assert "Nästa vecka" in html
+
+
+def test_the_slot_list_opens_on_the_first_week_with_a_free_time(client, content, stockholm):
+    far = make_slot(stockholm, days=22, hour=10)
+    far_monday = timezone.localtime(far.start).date()
+    far_monday -= timedelta(days=far_monday.weekday())
+    html = client.get("/boka/stockholm/nybesok/").content.decode()
+    assert f'value="{far.pk}"' in html
+    assert "Det finns inga lediga tider den här veckan" not in html
+    assert f'href="?vecka={week_param(far_monday - timedelta(weeks=1))}"' in html
+
+
+def test_a_week_in_the_url_wins_over_the_first_free_week(client, content, stockholm):
+    soon, later = make_slot(stockholm, days=1), make_slot(stockholm, days=15)
+    later_week = timezone.localtime(later.start).date()
+    later_week -= timedelta(days=later_week.weekday())
+    html = client.get("/boka/stockholm/nybesok/", {"vecka": week_param(later_week)}).content
+    assert f'value="{later.pk}"' in html.decode() and f'value="{soon.pk}"' not in html.decode()
 
 
 def test_past_and_too_soon_slots_are_not_offered(client, content, stockholm, settings):
@@ -156,7 +175,8 @@ def test_slot_page_queries_do_not_grow_with_the_number_of_slots(client, content,
     with CaptureQueriesContext(connection) as many:
         response = client.get("/boka/stockholm/nybesok/")
     assert 'name="slot"' in response.content.decode()
-    assert len(many.captured_queries) == len(few.captured_queries) <= 6
+    # The week of the first free time (1), then that week's slots: no more for more slots.
+    assert len(many.captured_queries) == len(few.captured_queries) <= 7
 
 
 def test_slots_are_stored_in_utc_and_shown_in_stockholm_time(content, stockholm):

@@ -12,7 +12,7 @@ from booking.models import Booking, Slot, WaitlistEntry, WaitlistOffer, WeeklySc
 
 from .conftest import make_slot, patient_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 DETAILS = "/boka/stockholm/nybesok/uppgifter/"
 

@@ -16,7 +16,7 @@ from booking.weeks import week_param
 
 from .conftest import make_slot, patient_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 DETAILS = "/boka/stockholm/nybesok/uppgifter/"
 JOIN = "/boka/stockholm/nybesok/vantelista/"

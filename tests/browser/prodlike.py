@@ -34,6 +34,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests import clock
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -65,7 +67,7 @@ def _environment(folder):
 
 def _run(args, env, log):
     subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=log, stderr=log
+        clock.command("manage.py", *args), cwd=ROOT, env=env, check=True, stdout=log, stderr=log
     )
 
 
@@ -105,15 +107,13 @@ def _start(env, log_path, workers, test_prices=False):
         _run(["collectstatic", "--noinput"], env, log)
         port = free_port()
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
+            clock.command(
+                Path(sys.executable).with_name("gunicorn"),
                 "clinic.wsgi:application",
                 f"--bind=127.0.0.1:{port}",
                 f"--workers={workers}",
                 "--log-level=warning",
-            ],
+            ),
             cwd=ROOT,
             env=env,
             stdout=log,

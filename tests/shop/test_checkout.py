@@ -11,7 +11,7 @@ from shop.models import Order, OrderLine, Product, Rental
 
 from .conftest import HEEL_CUPS, LASER, SHOES, add, check_out, checkout_form, delivery, pickup
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 NBSP = "\u00a0"
 CHECKOUT = "/shop/varukorg/kassa/"

@@ -10,7 +10,7 @@ from shop.rentals import next_free_start
 
 from .conftest import LASER, SHOES, add, check_out, delivery, make_rental, pickup
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 D = datetime.date
 CART = "/shop/varukorg/"

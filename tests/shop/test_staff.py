@@ -11,7 +11,7 @@ from shop.models import Order, Product, Rental, RentalUnit
 
 from .conftest import HEEL_CUPS, LASER, SHOES, add, check_out, delivery, pickup
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 ORDERS = "/admin/shop/order/"
 
