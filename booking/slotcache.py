@@ -140,9 +140,7 @@ class SlotListCache:
             "booking/includes/week_slots.html",
             {"location": location, "package": package, **week, "csrf_token": CSRF_PLACEHOLDER},
         )
-        value = Week(
-            location, package, week["monday"], mark_safe(html), bool(week["week_slots"])
-        )
+        value = Week(location, package, week["monday"], mark_safe(html), bool(week["week_slots"]))
         if self.enabled:
             self.expires = self._expiry(location, week)
             tokenpages.set(self.week_key, value, self.expires)
