@@ -55,7 +55,8 @@ CLOCKS := 2026-11-30T08:00 2026-12-04T16:30 2026-12-05T12:00 2026-12-06T23:30 \
 test-calendar: install-dev
 	@set -e; for clock in $(CLOCKS); do \
 		echo "== clock $$clock (Stockholm time)"; \
-		$(PY) -m pytest -q -p no:cacheprovider -m "calendar and not browser" --clock=$$clock; \
+		$(PY) -m pytest -q -p no:cacheprovider -m "calendar and not browser" --clock=$$clock \
+			tests/booking tests/shop; \
 	done
 
 ## Only the real-browser tests; screenshots and reports land in test-artifacts/.
