@@ -4,7 +4,8 @@ consent checkbox, the footer and every e-mail."""
 import pytest
 
 from clinic.models import Company, InfoPage
-from tests.shop.conftest import HEEL_CUPS, add, shop  # noqa: F401  (the shop fixture)
+from tests.shop.conftest import HEEL_CUPS, add
+from tests.shop.conftest import shop as shop  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,7 @@ def test_consent_checkbox_links_the_privacy_notice_beside_its_own_label(client, 
     assert 'aria-describedby="id_consent_helptext"' in html
 
 
-def test_checkout_terms_checkbox_links_the_privacy_notice(client, shop):
+def test_checkout_terms_checkbox_links_the_privacy_notice(client, shop):  # noqa: F811
     add(client, HEEL_CUPS, quantity=1)
     html = client.get("/shop/varukorg/kassa/").content.decode()
     after = html.split('id="id_accept_terms"')[1]
