@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from personnummer import personnummer
 
-from clinic.forms import HoneypotFormMixin
+from clinic.forms import HoneypotFormMixin, privacy_link
 
 from .models import Slot, TimeOfDay, Weekday
 
@@ -138,6 +138,7 @@ class BookingForm(HoneypotFormMixin, PatientFields):
     consent = forms.BooleanField(
         label="Jag har läst integritetsinformationen och samtycker till att mottagningen "
         "sparar mina uppgifter för bokningen.",
+        help_text=privacy_link(),
         error_messages={"required": "Du behöver godkänna integritetsinformationen för att boka."},
     )
     request_token = forms.RegexField(
@@ -206,6 +207,7 @@ class WaitlistForm(HoneypotFormMixin, PatientFields):
     consent = forms.BooleanField(
         label="Jag har läst integritetsinformationen och samtycker till att mottagningen "
         "sparar mina uppgifter för väntelistan.",
+        help_text=privacy_link(),
         error_messages={"required": "Du behöver godkänna integritetsinformationen."},
     )
 

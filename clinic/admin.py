@@ -1,20 +1,67 @@
 from django.contrib import admin
 
 from .admin_selection import ValidSelectionMixin
-from .models import ClinicSection, Location, OutboxEmail, Practitioner
+from .models import (
+    ClinicSection,
+    Company,
+    InfoPage,
+    Location,
+    OpeningException,
+    OpeningHours,
+    OutboxEmail,
+    Practitioner,
+)
 
 admin.site.site_header = "Ortomed fotspecialister – administration"
 admin.site.site_title = "Ortomed admin"
 admin.site.index_title = "Administration"
 
 
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+class OpeningExceptionInline(admin.TabularInline):
+    model = OpeningException
+    extra = 0
+
+
 @admin.register(Location)
 class LocationAdmin(ValidSelectionMixin, admin.ModelAdmin):
-    list_display = ["city", "street_address", "landmark", "phone", "is_active", "order"]
+    list_display = ["city", "street_address", "landmark", "phone", "email", "is_active", "order"]
     list_editable = ["order"]
     list_filter = ["is_active"]
     search_fields = ["city", "street_address"]
     prepopulated_fields = {"slug": ["city"]}
+    fields = [
+        ("city", "slug"),
+        "name",
+        ("street_address", "postal_code"),
+        "landmark",
+        ("phone", "email"),
+        "directions",
+        "opening_hours",
+        ("order", "is_active"),
+    ]
+    inlines = [OpeningHoursInline, OpeningExceptionInline]
+
+
+@admin.register(Company)
+class CompanyAdmin(ValidSelectionMixin, admin.ModelAdmin):
+    list_display = ["__str__", "org_number", "city"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not Company.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InfoPage)
+class InfoPageAdmin(ValidSelectionMixin, admin.ModelAdmin):
+    list_display = ["title", "slug", "updated_at"]
+    prepopulated_fields = {"slug": ["title"]}
 
 
 @admin.register(Practitioner)

@@ -6,6 +6,7 @@ class ClinicConfig(AppConfig):
     verbose_name = "Mottagningen"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the deployment checks)
         from .pagecache import connect_signals
 
         connect_signals()

@@ -1,6 +1,11 @@
-from .models import Location
+from django.utils.functional import SimpleLazyObject
+
+from .models import Company, Location
 
 
 def clinic(request):
-    """The locations every page lists in its footer (one query, evaluated lazily)."""
-    return {"footer_locations": Location.objects.active()}
+    """The locations and company details every page shows in its footer (lazily queried)."""
+    return {
+        "footer_locations": Location.objects.active(),
+        "footer_company": SimpleLazyObject(Company.current),
+    }

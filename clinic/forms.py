@@ -17,6 +17,10 @@ import logging
 
 from django import forms
 from django.forms.boundfield import BoundField
+from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 logger = logging.getLogger(__name__)
 
@@ -76,3 +80,19 @@ class HoneypotFormMixin:
         if self.is_spam:
             logger.info("honeypot filled: form %s rejected", type(self).__name__)
             self.add_error(None, HONEYPOT_ERROR)
+
+
+def privacy_link():
+    """Help text for a consent checkbox: a link to the privacy notice, beside the label."""
+    return _privacy_link()
+
+
+def _render_privacy_link():
+    return format_html(
+        '<a href="{}" target="_blank" rel="noopener">Läs integritetsinformationen '
+        "(öppnas i en ny flik)</a>",
+        reverse("clinic:privacy"),
+    )
+
+
+_privacy_link = lazy(_render_privacy_link, SafeString)

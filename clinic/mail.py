@@ -20,7 +20,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import OutboxEmail
+from .models import Location, OutboxEmail
 
 logger = logging.getLogger(__name__)
 
@@ -30,10 +30,18 @@ MAX_ATTEMPTS = 20
 
 
 def queue_email(*, key, to, template, context, attachments=()):
-    """Store the message (once per key) and send it when the surrounding transaction commits."""
-    context = {"site_url": settings.SITE_URL, **context}
+    """Store the message (once per key) and send it when the surrounding transaction commits.
+
+    Every message ends with the shared footer (clinic/email/footer.txt: the privacy notice);
+    templates can include clinic/includes/contact.txt, with or without a location."""
+    context = {
+        "site_url": settings.SITE_URL,
+        "footer_locations": list(Location.objects.active()),
+        **context,
+    }
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}.txt", context)
+    body = render_to_string(f"{template}.txt", context).rstrip("\n") + "\n"
+    body += render_to_string("clinic/email/footer.txt", context)
     try:
         html_body = render_to_string(f"{template}.html", context)
     except TemplateDoesNotExist:

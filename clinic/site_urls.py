@@ -7,4 +7,6 @@ app_name = "clinic"
 urlpatterns = [
     path("", views.home, name="home"),
     path("tillganglighet/", views.about_accessibility, name="accessibility"),
+    path("kontakt/<slug:slug>/", views.location_detail, name="location"),
+    path("integritet/", views.privacy, name="privacy"),
 ]

@@ -3,15 +3,17 @@ import logging
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from conditions.models import Condition
+from conditions.structured_data import clinic_json_ld
 from shop.models import Treatment
 
-from .models import ClinicSection, Location
+from . import hours, placeholders
+from .models import ClinicSection, Company, InfoPage, Location
 from .pagecache import cache_public_page
 
 logger = logging.getLogger(__name__)
@@ -36,6 +38,40 @@ def about_accessibility(request):
     return render(request, "clinic/accessibility.html")
 
 
+@require_safe
+def location_detail(request, slug):
+    """A location's contact page: address, phone, e-mail, opening hours, how to get there."""
+    location = get_object_or_404(
+        Location.objects.active().prefetch_related("opening_hours_set"), slug=slug
+    )
+    json_ld = {"@context": "https://schema.org", **clinic_json_ld(request, location, hours=True)}
+    return render(
+        request,
+        "clinic/location.html",
+        {
+            "location": location,
+            "week": hours.week(location),
+            "exceptions": hours.upcoming_exceptions(location),
+            "json_ld": json_ld,
+        },
+    )
+
+
+@require_safe
+def privacy(request):
+    """The privacy notice. Not cached: its figures come from the settings at render time."""
+    page = get_object_or_404(InfoPage, slug="integritet")
+    return render(
+        request,
+        "clinic/privacy.html",
+        {
+            "page": page,
+            "body": placeholders.fill(page.body),
+            "company": Company.current(),
+        },
+    )
+
+
 @require_GET
 @cache_control(max_age=60 * 60 * 24)
 def robots_txt(request):
@@ -54,8 +90,15 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
-    # No request context: the page must render even when the database is down.
-    return HttpResponseServerError(loader.get_template("500.html").render())
+    # No request context: the page must render even when the database is down. Then it
+    # names the addresses it knows without the database (in the template).
+    try:
+        locations = list(Location.objects.active())
+    except Exception:  # the database may be what failed
+        logger.warning("500 page: locations unavailable, showing the addresses only")
+        locations = None
+    context = {"footer_locations": locations, "site_url": settings.SITE_URL}
+    return HttpResponseServerError(loader.get_template("500.html").render(context))
 
 
 @never_cache

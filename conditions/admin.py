@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.formats import date_format
 
 from clinic.admin_selection import ValidSelectionMixin
 
@@ -58,10 +59,31 @@ class ProductRecommendationInline(OrderedInline):
     autocomplete_fields = ["product"]
 
 
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "granskning"
+    parameter_name = "granskning"
+
+    def lookups(self, request, model_admin):
+        return [("forsenad", "Försenad"), ("i-tid", "I tid")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {"forsenad", "i-tid"}:
+            return queryset
+        # The interval is in months, per article: decided in Python (a handful of articles).
+        overdue = [
+            c.pk
+            for c in queryset.only("last_reviewed", "review_interval_months")
+            if c.review_is_overdue
+        ]
+        if self.value() == "forsenad":
+            return queryset.filter(pk__in=overdue)
+        return queryset.exclude(pk__in=overdue)
+
+
 @admin.register(Condition)
 class ConditionAdmin(ValidSelectionMixin, admin.ModelAdmin):
-    list_display = ["title", "is_published", "last_reviewed", "author"]
-    list_filter = ["is_published"]
+    list_display = ["title", "is_published", "last_reviewed", "next_review_display", "author"]
+    list_filter = ["is_published", ReviewDueFilter]
     search_fields = ["title", "synonyms__name"]
     prepopulated_fields = {"slug": ["title"]}
     list_select_related = ["author"]
@@ -80,7 +102,10 @@ class ConditionAdmin(ValidSelectionMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Författare och datum", {"fields": ["author", "published", "last_reviewed"]}),
+        (
+            "Författare och datum",
+            {"fields": ["author", "published", "last_reviewed", "review_interval_months"]},
+        ),
         ("Sökmotorer", {"fields": ["meta_description"]}),
         ("Redaktionellt (visas aldrig på webbplatsen)", {"fields": ["editorial_note"]}),
     ]
@@ -93,3 +118,8 @@ class ConditionAdmin(ValidSelectionMixin, admin.ModelAdmin):
         ProductRecommendationInline,
         ReferenceInline,
     ]
+
+    @admin.display(description="Nästa granskning", ordering="last_reviewed")
+    def next_review_display(self, obj):
+        day = date_format(obj.next_review, "j F Y")
+        return f"{day} – försenad" if obj.review_is_overdue else day

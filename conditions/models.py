@@ -1,11 +1,22 @@
 """Condition articles: every part of an article is a field or an ordered list staff can edit."""
 
+import calendar
+from datetime import date
+
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import timezone
 
 from clinic.models import Practitioner
 from shop.models import Product, Treatment
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day where it is shorter (31 Jan + 1)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class ConditionQuerySet(models.QuerySet):
@@ -80,6 +91,12 @@ class Condition(models.Model):
     )
     published = models.DateField("publicerad")
     last_reviewed = models.DateField("senast granskad")
+    review_interval_months = models.PositiveSmallIntegerField(
+        "granskas om (månader)",
+        default=12,
+        help_text="Artikeln visar ”Nästa granskning senast …”: senast granskad plus så här "
+        "många månader.",
+    )
     meta_description = models.CharField(
         "metabeskrivning", max_length=200, help_text="Visas i sökmotorer, högst 160 tecken helst."
     )
@@ -97,12 +114,41 @@ class Condition(models.Model):
         ordering = ["title"]
         verbose_name = "besvär"
         verbose_name_plural = "besvär"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_interval_months__gte=1, review_interval_months__lte=60),
+                name="review_interval_between_1_and_60_months",
+                violation_error_message="Granskningsintervallet ska vara 1–60 månader.",
+            )
+        ]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return reverse("conditions:detail", kwargs={"slug": self.slug})
+
+    @property
+    def next_review(self):
+        return add_months(self.last_reviewed, self.review_interval_months)
+
+    @property
+    def review_is_overdue(self):
+        return self.next_review < timezone.localdate()
+
+    @property
+    def commercial_interest(self):
+        """What the clinic does with the products the article rates: sells, rents, or both."""
+        products = [rec.product for rec in self.product_recommendations.all()]
+        rents = any(p.is_rental for p in products)
+        sells = any(not p.is_rental for p in products)
+        if rents and sells:
+            return "Vi säljer och hyr ut dessa produkter"
+        if rents:
+            return "Vi hyr ut dessa produkter"
+        if sells:
+            return "Vi säljer dessa produkter"
+        return ""
 
 
 class OrderedPart(models.Model):

@@ -1,20 +1,31 @@
 """schema.org descriptions of an article and the clinics, for search engines."""
 
+from clinic.hours import schema_hours
 
-def clinic_json_ld(request, location):
-    return {
+
+def clinic_json_ld(request, location, *, hours=False):
+    """A location as schema.org MedicalClinic, with the contact details that exist.
+
+    hours=True adds the weekly opening hours (prefetch `opening_hours_set`)."""
+    clinic = {
         "@type": "MedicalClinic",
         "name": location.name,
-        "url": request.build_absolute_uri("/"),
+        "url": request.build_absolute_uri(location.get_absolute_url()),
         "address": {
             "@type": "PostalAddress",
             "streetAddress": location.street_address,
-            "postalCode": location.postal_code or None,
+            **({"postalCode": location.postal_code} if location.postal_code else {}),
             "addressLocality": location.city,
             "addressCountry": "SE",
         },
-        **({"telephone": location.phone} if location.phone else {}),
     }
+    if location.phone:
+        clinic["telephone"] = location.phone
+    if location.email:
+        clinic["email"] = location.email
+    if hours and (specification := schema_hours(location)):
+        clinic["openingHoursSpecification"] = specification
+    return clinic
 
 
 def article_json_ld(request, condition, locations):

@@ -6,7 +6,7 @@ from datetime import timedelta
 import phonenumbers
 from django import forms
 
-from clinic.forms import HoneypotFormMixin
+from clinic.forms import HoneypotFormMixin, privacy_link
 from clinic.models import Location
 
 from .cart import MAX_QUANTITY
@@ -182,6 +182,7 @@ class CheckoutForm(HoneypotFormMixin, forms.Form):
     )
     accept_terms = forms.BooleanField(
         label="Jag har läst och godkänner köpvillkoren.",
+        help_text=privacy_link(),
         error_messages={"required": "Du behöver godkänna köpvillkoren för att beställa."},
     )
     checkout_token = forms.CharField(widget=forms.HiddenInput, max_length=64)

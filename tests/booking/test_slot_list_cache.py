@@ -202,7 +202,8 @@ def test_a_patient_with_a_session_gets_the_cached_week_for_three_queries(
     patient = visitors()["with session"]
     url = f"{SLOTS}?vecka={week_of(slot)}"
     patient.get(url)
-    with django_assert_num_queries(3):  # both versions, the session, the footer's addresses
+    # both versions, the session, the footer's addresses and company details
+    with django_assert_num_queries(4):
         page = patient.get(url).content.decode()
     assert f'value="{slot.pk}"' in page and "placeholder" not in page
     assert token_in(page) != token_in(Client().get(url))

@@ -78,6 +78,9 @@ PAGES = [
     PageSpec("accessibility-statement", "/tillganglighet/"),
     PageSpec("booking-start", "/boka/"),
     PageSpec("not-found", "/finns-inte/", status=404),
+    PageSpec("location-contact", "/kontakt/stockholm/"),
+    PageSpec("privacy-notice", "/integritet/"),
+    PageSpec("terms", "/shop/villkor/"),
     # Booking, step by step, and the waitlist.
     PageSpec("slot-list", setup=setups.with_slots),
     PageSpec("booking-details", setup=setups.choose_first_free_time),

@@ -11,11 +11,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import OperationalError
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.db import OperationalError, connection
 from django.test import RequestFactory, override_settings
 from django.views.debug import get_exception_reporter_class
 
 from clinic.logs import JsonFormatter, RequestIdFilter
+from clinic.models import Company, Location
+from tests.servers import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = "/besvar/halkuddesyndrom/"
@@ -80,18 +84,73 @@ def test_production_turns_on_hsts_and_secure_httponly_samesite_cookies(prod_sett
     assert prod_settings.LOGGING["handlers"]["console"]["formatter"] == "json"
 
 
-@pytest.mark.parametrize("redis", [False, True], ids=["database-cache", "redis"])
-def test_production_settings_pass_the_deploy_check_without_warnings(redis):
-    env = prod_env(**({"REDIS_URL": "redis://127.0.0.1:6379/0"} if redis else {}))
-    result = subprocess.run(
+def fill_contact_details():
+    """What staff fill in the admin before opening (the fixtures leave it empty)."""
+    for location, phone, email in [
+        ("stockholm", "08-123 45 67", "stockholm@example.com"),
+        ("goteborg", "031-12 34 56", "goteborg@example.com"),
+    ]:
+        Location.objects.filter(slug=location).update(phone=phone, email=email)
+    Company.objects.create(
+        name="Ortomed fotspecialister AB",
+        org_number="556677-8899",
+        street_address="Hälsingegatan 2",
+        postal_code="113 23",
+        city="Stockholm",
+    )
+
+
+def deploy_check(**extra):
+    """`manage.py check --deploy` under production settings, on the test's own database."""
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{settings_dict['NAME']}"
+    else:
+        url = database_url(settings_dict)
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=env,
+        env=prod_env(DATABASE_URL=url, **extra),
         capture_output=True,
         text=True,
     )
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("redis", [False, True], ids=["database-cache", "redis"])
+def test_production_settings_pass_the_deploy_check_without_warnings(content, redis):
+    fill_contact_details()
+    result = deploy_check(**({"REDIS_URL": "redis://127.0.0.1:6379/0"} if redis else {}))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deploy_check_fails_while_the_fixtures_contact_details_are_empty(content):
+    result = deploy_check()
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "Mottagningen i Stockholm saknar telefon och e-post" in output
+    assert "Mottagningen i Göteborg saknar telefon och e-post" in output
+    assert "/admin/clinic/location/" in output
+    assert "Företagsuppgifterna" in output and "/admin/clinic/company/" in output
+
+
+@pytest.mark.django_db
+def test_deploy_check_names_each_missing_detail_and_passes_once_filled(content):
+    Location.objects.filter(slug="stockholm").update(phone="+4681234567")
+    with pytest.raises(SystemCheckError) as failure:
+        call_command("check", deploy=True, tags=["content"])
+    message = str(failure.value)
+    assert "Mottagningen i Stockholm saknar e-post" in message
+    assert "Stockholm saknar telefon" not in message
+    fill_contact_details()
+    call_command("check", deploy=True, tags=["content"])
+
+
+@pytest.mark.django_db
+def test_development_check_ignores_the_empty_contact_details(content):
+    call_command("check")  # no error: the content checks are deploy checks only
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -10,7 +10,7 @@ from django.db import transaction
 
 # In dependency order. A fixture whose first object is already in the database
 # counts as loaded and is skipped, so staff edits survive a second `make run`.
-FIXTURES = ["clinic", "catalogue", "halkuddesyndrom", "schedule"]
+FIXTURES = ["clinic", "catalogue", "halkuddesyndrom", "schedule", "pages"]
 
 
 class Command(BaseCommand):
