@@ -122,7 +122,7 @@ def details(request, location_slug, package_slug):
     unavailable = False
     holder = holds.session_holder(request)
     if request.method == "POST":
-        earlier = Booking.objects.filter(request_token=form_token(request.POST))
+        earlier = earlier_booking(form_token(request.POST))
         if earlier.exists():
             return redirect("booking:confirmation", token=earlier.get().token)
         form = BookingForm(request.POST, location=location, package=package, holder=holder)
@@ -179,6 +179,14 @@ def details(request, location_slug, package_slug):
             **week,
         },
     )
+
+
+def earlier_booking(token):
+    """Bookings already made with this form's token; none without a well-formed token, so a
+    missing token never matches the NULL tokens of staff, waitlist and anonymised bookings."""
+    if token is None:
+        return Booking.objects.none()
+    return Booking.objects.filter(request_token=token)
 
 
 def form_token(data):
