@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from clinic.models import Location
-from clinic.net import client_address
+from clinic.net import counted_address
 from clinic.throttle import rate_limit
 from clinic.tokenpages import CSRF_PLACEHOLDER
 from shop.models import Treatment, TreatmentPackage
@@ -90,7 +90,7 @@ def choose(request, location_slug, package_slug):
         holds.hold_slot(
             slot=slot,
             holder=holds.session_holder(request),
-            client_address=client_address(request),
+            client_address=counted_address(request),
         )
     except BookingError as error:
         messages.error(request, error.message)

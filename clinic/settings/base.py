@@ -211,7 +211,8 @@ PAGE_CACHE_RELEASE = (
 # address the outermost one appended to X-Forwarded-For. TRUSTED_PROXY_COUNT says how many
 # proxies of ours append to it (0 = none, use REMOTE_ADDR; 1 = one nginx or load balancer).
 # Entries before ours are whatever the client wrote and are never trusted. Rate limits, admin
-# lockouts and HOLDS_PER_ADDRESS all count by this address.
+# lockouts, HOLDS_PER_ADDRESS and WAITLIST_MAX_OPEN_OFFERS all count by this address (an IPv6
+# address by its /64, clinic.net.address_key).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Rate limits of public POSTs (clinic.throttle.rate_limit), per client address and kind of
@@ -259,7 +260,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "clinic.net.client_address"
+AXES_CLIENT_IP_CALLABLE = "clinic.net.counted_address"  # IPv6 by its /64
 AXES_USERNAME_CALLABLE = "clinic.throttle.login_username"
 AXES_LOCKOUT_TEMPLATE = "clinic/lockout.html"
 
