@@ -13,7 +13,7 @@ from clinic.throttle import rate_limit
 from clinic.tokenpages import CSRF_PLACEHOLDER
 from shop.models import Treatment, TreatmentPackage
 
-from . import holds, services, waitlist
+from . import holds, services, waitlist, waitlist_signup
 from .errors import BookingError
 from .forms import BookingForm, WaitlistForm
 from .models import Booking, Slot, WaitlistEntry, WaitlistOffer
@@ -301,6 +301,9 @@ def day_view(request, location_slug):
     )
 
 
+JOINED_SESSION_KEY = "waitlist_joined"
+
+
 @rate_limit("waitlist")
 @require_http_methods(["GET", "POST"])
 def waitlist_join(request, location_slug, package_slug):
@@ -309,10 +312,11 @@ def waitlist_join(request, location_slug, package_slug):
         form = WaitlistForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            waitlist.join(
+            wishes = form.wishes()
+            waitlist_signup.join(
                 location=location,
                 package=package,
-                wishes=form.wishes(),
+                wishes=wishes,
                 patient=services.Patient(
                     name=data["name"],
                     email=data["email"],
@@ -320,7 +324,13 @@ def waitlist_join(request, location_slug, package_slug):
                     personnummer=data["personnummer"],
                     date_of_birth=data["date_of_birth"],
                 ),
+                client_address=counted_address(request),
             )
+            request.session[JOINED_SESSION_KEY] = {
+                "email": data["email"],
+                "earliest_date": wishes["earliest_date"].isoformat(),
+                "latest_date": wishes["latest_date"].isoformat(),
+            }
             return redirect("booking:waitlist-joined")
     else:
         today = timezone.localdate()
@@ -335,7 +345,19 @@ def waitlist_join(request, location_slug, package_slug):
 
 
 def waitlist_joined(request):
-    return render(request, "booking/waitlist_joined.html")
+    """What was sent where: the address and dates given, so a typo can be caught."""
+    joined = request.session.get(JOINED_SESSION_KEY)
+    context = {}
+    if isinstance(joined, dict):
+        try:
+            context = {
+                "email": str(joined["email"]),
+                "earliest_date": date.fromisoformat(joined["earliest_date"]),
+                "latest_date": date.fromisoformat(joined["latest_date"]),
+            }
+        except (KeyError, TypeError, ValueError):
+            context = {}
+    return render(request, "booking/waitlist_joined.html", context)
 
 
 def entry_by_token(token):
@@ -347,8 +369,31 @@ def entry_by_token(token):
 def waitlist_confirm(request, token):
     entry = entry_by_token(token)
     if entry.status == WaitlistEntry.Status.WAITING:
-        entry = waitlist.confirm(entry=entry)
-    return render(request, "booking/waitlist_entry.html", {"entry": entry, "confirmed": True})
+        entry = waitlist_signup.confirm(entry=entry)
+    return render(
+        request,
+        "booking/waitlist_entry.html",
+        {"entry": entry, "confirmed": True, "free_slots": free_slots_of(entry)},
+    )
+
+
+def waitlist_change(request, token):
+    """The link in the change e-mail: the change asked for takes effect now."""
+    entry = waitlist_signup.confirm_change(change_token=token)
+    if entry is None:
+        return render(request, "booking/waitlist_change_gone.html", status=404)
+    return render(
+        request,
+        "booking/waitlist_entry.html",
+        {"entry": entry, "changed": True, "free_slots": free_slots_of(entry)},
+    )
+
+
+def free_slots_of(entry):
+    """The free times that fit a waiting entry, each with its week's page to book from."""
+    if entry.status != WaitlistEntry.Status.WAITING:
+        return []
+    return [(slot, week_param(monday_of(slot))) for slot in waitlist.matching_free_slots(entry)]
 
 
 @rate_limit("manage")

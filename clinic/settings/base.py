@@ -380,3 +380,6 @@ HOLDS_PER_ADDRESS = int(os.environ.get("HOLDS_PER_ADDRESS", "3"))
 # (shorter when the visit is within a day; never past the booking lead time).
 OFFER_HOLD_MINUTES = int(os.environ.get("OFFER_HOLD_MINUTES", "120"))
 OFFER_HOLD_MINUTES_SOON = int(os.environ.get("OFFER_HOLD_MINUTES_SOON", "30"))
+# At most this many open waitlist offers per inbox (e-mail without +tag) and per client
+# address (IPv6 by /64), so one person cannot hold many freed times at once.
+WAITLIST_MAX_OPEN_OFFERS = int(os.environ.get("WAITLIST_MAX_OPEN_OFFERS", "2"))

@@ -1,13 +1,16 @@
 """Security round two (issue 12), booking side: each test failed on the old code."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core import mail
+from django.test import Client as DjangoClient
 
 from booking import services
-from booking.models import Booking
+from booking.models import Booking, SlotHold, WaitlistEntry, WaitlistOffer
 
 from .conftest import make_slot
 
@@ -21,6 +24,24 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 def clock():
     with time_machine.travel(datetime(2026, 12, 2, 10, tzinfo=STOCKHOLM), tick=True):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _commits(django_capture_on_commit_callbacks):
+    global committed
+    committed = django_capture_on_commit_callbacks
+
+
+def Client(**defaults):  # noqa: N802 - a test client whose on-commit work (e-mail) runs
+    client = DjangoClient(**defaults)
+    send = client.request
+
+    def request(**kwargs):
+        with committed(execute=True):
+            return send(**kwargs)
+
+    client.request = request
+    return client
 
 
 def staff_booking(location, package, *, days=3, hour=10):
@@ -59,3 +80,169 @@ def test_a_malformed_request_token_never_matches_two_tokenless_bookings(
 
     assert response.status_code in (200, 404)
     assert Booking.objects.count() == 2
+
+
+# --- Item 2: an already free time is shown, never held; freed times are capped per person.
+
+JOIN = "/boka/stockholm/nybesok/vantelista/"
+
+
+def join_data(**overrides):
+    data = {
+        "earliest_date": "2026-12-03",
+        "latest_date": "2026-12-31",
+        "time_of_day": "any",
+        "name": "Väntande Patient",
+        "email": "vantar@example.com",
+        "phone": "0701234567",
+        "personnummer": "19850709-9805",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def join_and_confirm(email, address="192.0.2.1", **overrides):
+    Client(REMOTE_ADDR=address).post(JOIN, join_data(email=email, **overrides))
+    entry = WaitlistEntry.objects.get(email=email)
+    return Client().get(f"/boka/vantelista/bekrafta/{entry.token}/")
+
+
+def free_by_cancelling(slot):
+    booking = services.book_slot(
+        slot=slot,
+        package=Booking._meta.get_field("package").related_model.objects.get(slug="nybesok"),
+        patient=services.Patient(
+            name="Avbokare", email="avbokar@example.com", phone="0701", personnummer="198507099805"
+        ),
+        by_staff=True,
+    )
+    with committed(execute=True):
+        services.cancel_booking(booking=booking, by_staff=True)
+
+
+def test_a_confirmed_patient_is_shown_free_times_and_none_is_held(stockholm, run_command):
+    slot = make_slot(stockholm, days=3, hour=9)
+    mail.outbox.clear()
+
+    page = join_and_confirm("vantar@example.com").content.decode()
+    run_command("process_waitlist", verbosity=0)
+
+    assert not WaitlistOffer.objects.exists() and not SlotHold.objects.exists()
+    assert "Lediga tider som passar redan nu" in page
+    assert "/boka/stockholm/nybesok/?vecka=2026-W49" in page
+    assert "lördag 5 december kl. 09:00" in page
+    confirmed = mail.outbox[-1]
+    assert "lördag 5 december kl. 09:00" in confirmed.body
+    assert "http://testserver/boka/stockholm/nybesok/" in confirmed.body
+    assert (
+        f'value="{slot.pk}"'
+        in Client().get("/boka/stockholm/nybesok/?vecka=2026-W49").content.decode()
+    )
+
+
+def test_a_time_freed_while_patients_wait_is_offered_and_held(stockholm):
+    slot = make_slot(stockholm, days=3, hour=9)
+    booking_slot = slot
+    join_and_confirm("vantar@example.com", earliest_date="2026-12-05", latest_date="2026-12-05")
+    free_by_cancelling(booking_slot)
+    offer = WaitlistOffer.objects.get()
+    assert offer.entry.email == "vantar@example.com" and SlotHold.objects.filter(slot=slot).exists()
+    assert "har blivit ledig" in mail.outbox[-1].body
+
+
+def test_one_inbox_with_plus_tags_holds_at_most_two_open_offers(stockholm, settings):
+    settings.WAITLIST_MAX_OPEN_OFFERS = 2
+    for n in range(3):
+        join_and_confirm(f"Ann+{n}@example.com", address=f"192.0.2.{n + 1}")
+    join_and_confirm("other@example.com", address="198.51.100.1")
+    for hour in (9, 10, 11):
+        free_by_cancelling(make_slot(stockholm, days=3, hour=hour))
+    owners = sorted(o.entry.email for o in WaitlistOffer.objects.filter(status="open"))
+    assert owners == ["Ann+0@example.com", "Ann+1@example.com", "other@example.com"]
+
+
+def test_one_ipv6_network_holds_at_most_two_open_offers(stockholm, settings):
+    settings.WAITLIST_MAX_OPEN_OFFERS = 2
+    for n in range(3):
+        join_and_confirm(f"person{n}@example.com", address=f"2001:db8:7:8::{n + 1}")
+    for hour in (9, 10, 11):
+        free_by_cancelling(make_slot(stockholm, days=3, hour=hour))
+    assert WaitlistOffer.objects.filter(status="open").count() == 2
+    assert SlotHold.objects.count() == 2
+
+
+# --- Item 5: a change of an entry waits for the inbox.
+
+
+def test_joining_again_changes_nothing_until_the_inbox_confirms(stockholm):
+    join_and_confirm("vantar@example.com")
+    before = WaitlistEntry.objects.get()
+    mail.outbox.clear()
+
+    Client(REMOTE_ADDR="203.0.113.66").post(
+        JOIN,
+        join_data(
+            name="Någon Annan",
+            phone="0709999999",
+            earliest_date="2026-12-20",
+            latest_date="2026-12-21",
+        ),
+    )
+
+    entry = WaitlistEntry.objects.get()
+    assert (entry.name, entry.phone, entry.earliest_date, entry.latest_date) == (
+        before.name,
+        before.phone,
+        before.earliest_date,
+        before.latest_date,
+    )
+    message = mail.outbox[-1]
+    assert message.to == ["vantar@example.com"] and "Någon Annan" not in message.body
+    assert "20–21 december 2026" in message.body
+    link = re.search(r"http://testserver(/boka/vantelista/andra/[\w-]+/)", message.body).group(1)
+    assert Client().get(link).status_code == 200
+    entry.refresh_from_db()
+    assert (entry.name, str(entry.earliest_date)) == ("Någon Annan", "2026-12-20")
+    assert Client().get(link).status_code == 404
+
+
+# --- Item 6: one confirmation e-mail a day, nothing typed by a visitor in it.
+
+
+def test_new_dates_every_minute_send_one_confirmation_a_day_without_the_typed_name(stockholm):
+    mail.outbox.clear()
+    for day in (10, 11, 12):
+        Client().post(
+            JOIN,
+            join_data(
+                name="Vinn en iPhone på http://phish.example",
+                earliest_date=f"2026-12-{day}",
+                latest_date="2026-12-20",
+            ),
+        )
+    assert len(mail.outbox) == 1
+    assert "phish" not in mail.outbox[0].body and "phish" not in mail.outbox[0].subject
+
+
+# --- Moved from issue 13: the joined page and e-mail show what was given.
+
+
+def test_joined_page_and_email_show_the_address_and_a_single_day_as_one_date(client, stockholm):
+    mail.outbox.clear()
+    response = client.post(
+        JOIN, join_data(earliest_date="2026-12-02", latest_date="2026-12-02"), follow=True
+    )
+    page = response.content.decode()
+    assert "vantar@example.com" in page and "2 december 2026" in page
+    assert "2 december–2 december" not in page
+    body = mail.outbox[0].body
+    assert "vantar@example.com" in body and "2 december 2026" in body
+    assert "2 december–" not in body
+
+
+def test_waitlist_form_speaks_of_the_waitlist_and_removes_you_automatically(client, stockholm):
+    page = client.get(JOIN).content.decode()
+    assert "av sig själv" not in page and "automatiskt" in page
+    assert "länken för att ändra eller avboka" not in page
+    assert "bekräfta din plats på väntelistan" in page
