@@ -332,6 +332,8 @@ SHOP_DELIVERY_WORKING_DAYS = int(os.environ.get("SHOP_DELIVERY_WORKING_DAYS", "3
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGIN_URL = "admin:login"
+# Where a login lands when `next` is missing or unsafe (Django's default is a 404).
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Logs name requests, never people: one line per request with its id, method, path (no
 # query string), status and duration; "json" for production, "plain" while developing.

@@ -1,5 +1,7 @@
 """Security round two (issue 12): what every app shares (addresses, logs, settings)."""
 
+import subprocess
+import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -10,6 +12,7 @@ from django.test import Client
 
 from booking.models import SlotHold
 from tests.booking.conftest import make_slot
+from tests.clinic.test_security import ROOT, prod_env
 
 LOGIN = "/admin/login/"
 CHOOSE = "/boka/stockholm/nybesok/valj/"
@@ -74,3 +77,23 @@ def test_one_ipv4_client_behind_an_ipv6_socket_cannot_rate_limit_the_others():
     other = Client(REMOTE_ADDR="::ffff:198.51.100.2")
     response = other.post("/test/formular/", {"name": "Q", "slug": "q", "title": "T"})
     assert response.status_code == 302
+
+
+def test_production_refuses_to_start_without_site_url():
+    env = prod_env()
+    del env["SITE_URL"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("unsafe", ["https://evil.example/", "//evil.example/", ""])
+def test_an_admin_login_with_an_unsafe_next_lands_on_the_admin_index(client, superuser, unsafe):
+    response = client.post(
+        f"{LOGIN}?next={unsafe}", {"username": "chef", "password": "lösenord-123", "next": unsafe}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
