@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from clinic.models import Location
@@ -208,11 +209,13 @@ def booking_by_token(token):
     )
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 def confirmation(request, token):
     booking = booking_by_token(token)
     return render(request, "booking/confirmation.html", {"booking": booking})
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 def manage(request, token):
     booking = booking_by_token(token)
     return render(
@@ -222,6 +225,7 @@ def manage(request, token):
     )
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 @rate_limit("manage")
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
@@ -239,6 +243,7 @@ def cancel(request, token):
     return render(request, "booking/cancel.html", {"booking": booking})
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 @rate_limit("manage")
 @require_http_methods(["GET", "POST"])
 def move(request, token):
@@ -279,6 +284,7 @@ def move(request, token):
     )
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 @permission_required("booking.view_booking", login_url="admin:login")
 def day_view(request, location_slug):
     location = get_object_or_404(Location, slug=location_slug)
@@ -344,6 +350,7 @@ def waitlist_join(request, location_slug, package_slug):
     )
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 def waitlist_joined(request):
     """What was sent where: the address and dates given, so a typo can be caught."""
     joined = request.session.get(JOINED_SESSION_KEY)
@@ -366,6 +373,7 @@ def entry_by_token(token):
     )
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 def waitlist_confirm(request, token):
     entry = entry_by_token(token)
     if entry.status == WaitlistEntry.Status.WAITING:
@@ -377,6 +385,7 @@ def waitlist_confirm(request, token):
     )
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 def waitlist_change(request, token):
     """The link in the change e-mail: the change asked for takes effect now."""
     entry = waitlist_signup.confirm_change(change_token=token)
@@ -396,6 +405,7 @@ def free_slots_of(entry):
     return [(slot, week_param(monday_of(slot))) for slot in waitlist.matching_free_slots(entry)]
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 @rate_limit("manage")
 @require_http_methods(["GET", "POST"])
 def waitlist_leave(request, token):
@@ -414,6 +424,7 @@ def offer_by_token(token):
     )
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 @rate_limit("offer")
 @require_http_methods(["GET", "POST"])
 def offer(request, token):
@@ -430,6 +441,7 @@ def offer(request, token):
     return render(request, "booking/offer.html", {"offer": offer, "is_open": is_open})
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 @rate_limit("offer")
 @require_http_methods(["POST"])
 def offer_decline(request, token):

@@ -246,3 +246,33 @@ def test_waitlist_form_speaks_of_the_waitlist_and_removes_you_automatically(clie
     assert "av sig själv" not in page and "automatiskt" in page
     assert "länken för att ändra eller avboka" not in page
     assert "bekräfta din plats på väntelistan" in page
+
+
+# --- Item 12: patient pages tell caches to keep out.
+
+
+def test_patient_pages_and_the_day_view_are_never_stored_by_caches(
+    client, stockholm, nybesok, superuser
+):
+    booking = staff_booking(stockholm, nybesok)
+    join_and_confirm("vantar@example.com")
+    entry = WaitlistEntry.objects.get()
+    free_by_cancelling(make_slot(stockholm, days=4, hour=9))
+    offer = WaitlistOffer.objects.get()
+    client.force_login(superuser)
+    urls = [
+        f"/boka/bekraftelse/{booking.token}/",
+        f"/boka/hantera/{booking.token}/",
+        f"/boka/hantera/{booking.token}/avboka/",
+        f"/boka/hantera/{booking.token}/flytta/",
+        "/boka/vantelista/anmald/",
+        f"/boka/vantelista/bekrafta/{entry.token}/",
+        f"/boka/vantelista/lamna/{entry.token}/",
+        f"/boka/vantelista/erbjudande/{offer.token}/",
+        "/boka/personal/dag/stockholm/",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        cache_control = response["Cache-Control"]
+        assert "private" in cache_control and "no-store" in cache_control, url
