@@ -288,10 +288,16 @@ def move(request, token):
 @permission_required("booking.view_booking", login_url="admin:login")
 def day_view(request, location_slug):
     location = get_object_or_404(Location, slug=location_slug)
-    try:
-        day = date.fromisoformat(request.GET.get("datum", ""))
-    except ValueError:
-        day = timezone.localdate()
+    day = timezone.localdate()
+    if "datum" in request.GET:
+        try:
+            asked = date.fromisoformat(request.GET["datum"])
+        except ValueError:
+            asked = None
+        if asked and date(1900, 1, 1) <= asked <= date(2999, 12, 31):
+            day = asked
+        else:
+            messages.error(request, "Datumet kunde inte läsas. Dagens besök visas i stället.")
     bookings = Booking.objects.for_day_view(location=location, day=day)
     return render(
         request,

@@ -276,3 +276,50 @@ def test_patient_pages_and_the_day_view_are_never_stored_by_caches(
         assert response.status_code == 200, url
         cache_control = response["Cache-Control"]
         assert "private" in cache_control and "no-store" in cache_control, url
+
+
+# --- Items 9 and 10: admin lookups and odd input.
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2026-02-30"])
+def test_the_day_view_with_an_impossible_date_shows_today_with_a_message(
+    client, superuser, stockholm, day
+):
+    client.force_login(superuser)
+    response = client.get("/boka/personal/dag/stockholm/", {"datum": day})
+    assert response.status_code == 200
+    assert "Datumet kunde inte läsas" in response.content.decode()
+
+
+def test_a_nul_byte_in_an_admin_filter_is_refused_not_an_error(client, superuser):
+    client.force_login(superuser)
+    response = client.get("/admin/booking/booking/?status=%00")
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/booking/booking/?personnummer__startswith=1985",
+        "/admin/booking/waitlistentry/?personnummer__startswith=1985",
+        "/admin/booking/waitlistoffer/?entry__personnummer__startswith=1985",
+        "/admin/shop/order/?email__startswith=a",
+    ],
+)
+def test_masked_personnummer_cannot_be_read_through_list_filters(client, receptionist, url):
+    client.force_login(receptionist)
+    response = client.get(url)
+    assert response.status_code in (302, 400)
+    assert "e=1" in response.get("Location", "e=1")
+
+
+def test_declared_filters_still_narrow_the_booking_list(client, superuser, stockholm, nybesok):
+    staff_booking(stockholm, nybesok)
+    client.force_login(superuser)
+    response = client.get("/admin/booking/booking/", {"status__exact": "booked"})
+    assert response.status_code == 200 and "Bo Ek" in response.content.decode()
+
+
+@pytest.mark.parametrize("token", ["%00", "a%00b", "x" * 100])
+def test_an_order_confirmation_link_that_cannot_be_a_token_is_a_404(client, content, token):
+    assert client.get(f"/shop/varukorg/bekraftelse/{token}/").status_code == 404
