@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from .models import OutboxEmail
@@ -29,11 +29,16 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_ATTEMPTS = 20
 
 
+def render_text(name, context):
+    """A plain-text template rendered without HTML escaping ("Åsa & Erik O'Brien" stays so)."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def queue_email(*, key, to, template, context, attachments=()):
     """Store the message (once per key) and send it when the surrounding transaction commits."""
     context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}.txt", context)
+    subject = " ".join(render_text(f"{template}_subject.txt", context).split())
+    body = render_text(f"{template}.txt", context)
     try:
         html_body = render_to_string(f"{template}.html", context)
     except TemplateDoesNotExist:
