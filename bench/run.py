@@ -206,6 +206,7 @@ def server_env(database_url, workdir, port, args):
         DATABASE_URL=database_url,
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL=f"http://127.0.0.1:{port}",
         SECURE_SSL_REDIRECT="0",
         STATIC_ROOT=str(workdir / "static"),
         BENCH="1",

@@ -8,7 +8,7 @@ from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from clinic.admin_selection import ValidSelectionMixin
+from clinic.admin_selection import DeclaredFiltersOnlyMixin, ValidSelectionMixin
 from clinic.models import Location
 
 from . import services, waitlist
@@ -152,7 +152,7 @@ class StaffBookingForm(forms.ModelForm):
 
 
 @admin.register(Booking)
-class BookingAdmin(ValidSelectionMixin, admin.ModelAdmin):
+class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdmin):
     form = StaffBookingForm
     list_display = [
         "visit",
@@ -358,7 +358,7 @@ class WaitlistEntryForm(forms.ModelForm):
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(ValidSelectionMixin, admin.ModelAdmin):
+class WaitlistEntryAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdmin):
     form = WaitlistEntryForm
     list_display = [
         "created_at",
@@ -434,7 +434,7 @@ class WaitlistEntryAdmin(ValidSelectionMixin, admin.ModelAdmin):
 
 
 @admin.register(WaitlistOffer)
-class WaitlistOfferAdmin(ValidSelectionMixin, admin.ModelAdmin):
+class WaitlistOfferAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["created_at", "slot", "entry", "status", "expires_at", "made_by_staff"]
     list_filter = ["status", "slot__location"]
     list_select_related = ["slot__location", "entry__package", "entry__location"]

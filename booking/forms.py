@@ -189,7 +189,7 @@ class WaitlistForm(HoneypotFormMixin, PatientFields):
     latest_date = forms.DateField(
         label="Senast",
         widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
-        help_text="Sista dagen du kan komma. Efter den tas du bort från listan av sig själv.",
+        help_text="Sista dagen du kan komma. Efter den tas du bort från listan automatiskt.",
     )
     weekdays = forms.MultipleChoiceField(
         label="Dagar som passar (valfritt)",
@@ -223,6 +223,13 @@ class WaitlistForm(HoneypotFormMixin, PatientFields):
         "date_of_birth",
         "consent",
     ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = (
+            "Hit skickar vi länken för att bekräfta din plats på väntelistan, "
+            "och erbjudanden om tider som blir lediga."
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -366,6 +366,14 @@ class TimeOfDay(models.TextChoices):
     AFTERNOON = "afternoon", "Eftermiddag (från kl. 12)"
 
 
+def email_key(address):
+    """One inbox's addresses as one: lower case, without a +tag ("Ann+2@x.se" is "ann@x.se")."""
+    local, at, domain = (address or "").strip().lower().rpartition("@")
+    if not at:
+        return domain
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
 class WaitlistEntryQuerySet(models.QuerySet):
     def waiting(self, today=None):
         """Confirmed entries still waiting whose last day has not passed."""
@@ -408,6 +416,18 @@ class WaitlistEntry(PatientDetails):
     created_at = models.DateTimeField("anmäld", auto_now_add=True)
     confirmed_at = models.DateTimeField("e-post bekräftad", null=True, blank=True)
     anonymised_at = models.DateTimeField("anonymiserad", null=True, blank=True)
+    # Who counts as one patient for WAITLIST_MAX_OPEN_OFFERS: the e-mail without case or
+    # +tag, and the client address (IPv6 by its /64) the entry was made from.
+    email_key = models.CharField("e-post (räknas som)", max_length=254, blank=True, editable=False)
+    client_address = models.GenericIPAddressField("adress", null=True, blank=True, editable=False)
+    # A change asked for by joining again: kept aside until confirmed from the inbox.
+    pending_change = models.JSONField("ändring som väntar", null=True, blank=True, editable=False)
+    change_token = models.CharField(  # noqa: DJ001 - NULL when no change waits
+        "ändringsnyckel", max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    confirmation_sent_at = models.DateTimeField(
+        "bekräftelsemejl skickat", null=True, blank=True, editable=False
+    )
 
     objects = WaitlistEntryQuerySet.as_manager()
 
@@ -431,11 +451,18 @@ class WaitlistEntry(PatientDetails):
         indexes = [
             models.Index(
                 fields=["location", "package", "status", "created_at"], name="waitlist_queue_idx"
-            )
+            ),
+            models.Index(fields=["email_key"], name="waitlist_email_key_idx"),
         ]
 
     def __str__(self):
         return f"{self.name or 'Anonym'}: {self.package} i {self.location}"
+
+    def save(self, *args, **kwargs):
+        self.email_key = email_key(self.email)
+        if kwargs.get("update_fields") is not None and "email" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "email_key"}
+        super().save(*args, **kwargs)
 
     def matches(self, slot, today=None):
         """Whether the patient's wishes fit the slot (dates, weekday, time of day; local time)."""

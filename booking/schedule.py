@@ -105,5 +105,10 @@ def generate_slots(*, weeks: int, start_day: date | None = None, locations=None,
         Slot.objects.bulk_create(new, ignore_conflicts=True)
         closed_free.delete()
         if new:
-            waitlist.process_after_commit()
+            wanted = {(slot.location_id, slot.start) for slot in new}
+            starts = [start for _, start in wanted]
+            created = Slot.objects.filter(start__range=(min(starts), max(starts)))
+            waitlist.offer_new_slots_after_commit(
+                slot.pk for slot in created if (slot.location_id, slot.start) in wanted
+            )
     return result

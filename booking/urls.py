@@ -28,6 +28,7 @@ urlpatterns = [
     path("personal/dag/<slug:location_slug>/", views.day_view, name="day-view"),
     path("vantelista/anmald/", views.waitlist_joined, name="waitlist-joined"),
     path("vantelista/bekrafta/<token:token>/", views.waitlist_confirm, name="waitlist-confirm"),
+    path("vantelista/andra/<token:token>/", views.waitlist_change, name="waitlist-change"),
     path("vantelista/lamna/<token:token>/", views.waitlist_leave, name="waitlist-leave"),
     path("vantelista/erbjudande/<token:token>/", views.offer, name="offer"),
     path("vantelista/erbjudande/<token:token>/avboj/", views.offer_decline, name="offer-decline"),

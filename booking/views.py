@@ -5,15 +5,16 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from clinic.models import Location
-from clinic.net import client_address
+from clinic.net import counted_address
 from clinic.throttle import rate_limit
 from clinic.tokenpages import CSRF_PLACEHOLDER
 from shop.models import Treatment, TreatmentPackage
 
-from . import holds, services, waitlist
+from . import holds, services, waitlist, waitlist_signup
 from .errors import BookingError
 from .forms import BookingForm, WaitlistForm
 from .models import Booking, Slot, WaitlistEntry, WaitlistOffer
@@ -100,7 +101,7 @@ def choose(request, location_slug, package_slug):
         holds.hold_slot(
             slot=slot,
             holder=holds.session_holder(request),
-            client_address=client_address(request),
+            client_address=counted_address(request),
         )
     except BookingError as error:
         messages.error(request, error.message)
@@ -132,7 +133,7 @@ def details(request, location_slug, package_slug):
     unavailable = False
     holder = holds.session_holder(request)
     if request.method == "POST":
-        earlier = Booking.objects.filter(request_token=form_token(request.POST))
+        earlier = earlier_booking(form_token(request.POST))
         if earlier.exists():
             return redirect("booking:confirmation", token=earlier.get().token)
         form = BookingForm(request.POST, location=location, package=package, holder=holder)
@@ -190,6 +191,14 @@ def details(request, location_slug, package_slug):
     )
 
 
+def earlier_booking(token):
+    """Bookings already made with this form's token; none without a well-formed token, so a
+    missing token never matches the NULL tokens of staff, waitlist and anonymised bookings."""
+    if token is None:
+        return Booking.objects.none()
+    return Booking.objects.filter(request_token=token)
+
+
 def form_token(data):
     """The booking form's one-time token if it is well formed (32 hex digits), else None."""
     token = data.get("request_token", "")
@@ -209,11 +218,13 @@ def booking_by_token(token):
     )
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 def confirmation(request, token):
     booking = booking_by_token(token)
     return render(request, "booking/confirmation.html", {"booking": booking})
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 def manage(request, token):
     booking = booking_by_token(token)
     return render(
@@ -223,6 +234,7 @@ def manage(request, token):
     )
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 @rate_limit("manage")
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
@@ -240,6 +252,7 @@ def cancel(request, token):
     return render(request, "booking/cancel.html", {"booking": booking})
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 @rate_limit("manage")
 @require_http_methods(["GET", "POST"])
 def move(request, token):
@@ -280,13 +293,20 @@ def move(request, token):
     )
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 @permission_required("booking.view_booking", login_url="admin:login")
 def day_view(request, location_slug):
     location = get_object_or_404(Location, slug=location_slug)
-    try:
-        day = date.fromisoformat(request.GET.get("datum", ""))
-    except ValueError:
-        day = timezone.localdate()
+    day = timezone.localdate()
+    if "datum" in request.GET:
+        try:
+            asked = date.fromisoformat(request.GET["datum"])
+        except ValueError:
+            asked = None
+        if asked and date(1900, 1, 1) <= asked <= date(2999, 12, 31):
+            day = asked
+        else:
+            messages.error(request, "Datumet kunde inte läsas. Dagens besök visas i stället.")
     bookings = Booking.objects.for_day_view(location=location, day=day)
     return render(
         request,
@@ -302,6 +322,9 @@ def day_view(request, location_slug):
     )
 
 
+JOINED_SESSION_KEY = "waitlist_joined"
+
+
 @rate_limit("waitlist")
 @require_http_methods(["GET", "POST"])
 def waitlist_join(request, location_slug, package_slug):
@@ -310,10 +333,11 @@ def waitlist_join(request, location_slug, package_slug):
         form = WaitlistForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            waitlist.join(
+            wishes = form.wishes()
+            waitlist_signup.join(
                 location=location,
                 package=package,
-                wishes=form.wishes(),
+                wishes=wishes,
                 patient=services.Patient(
                     name=data["name"],
                     email=data["email"],
@@ -321,7 +345,13 @@ def waitlist_join(request, location_slug, package_slug):
                     personnummer=data["personnummer"],
                     date_of_birth=data["date_of_birth"],
                 ),
+                client_address=counted_address(request),
             )
+            request.session[JOINED_SESSION_KEY] = {
+                "email": data["email"],
+                "earliest_date": wishes["earliest_date"].isoformat(),
+                "latest_date": wishes["latest_date"].isoformat(),
+            }
             return redirect("booking:waitlist-joined")
     else:
         today = timezone.localdate()
@@ -335,8 +365,21 @@ def waitlist_join(request, location_slug, package_slug):
     )
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 def waitlist_joined(request):
-    return render(request, "booking/waitlist_joined.html")
+    """What was sent where: the address and dates given, so a typo can be caught."""
+    joined = request.session.get(JOINED_SESSION_KEY)
+    context = {}
+    if isinstance(joined, dict):
+        try:
+            context = {
+                "email": str(joined["email"]),
+                "earliest_date": date.fromisoformat(joined["earliest_date"]),
+                "latest_date": date.fromisoformat(joined["latest_date"]),
+            }
+        except (KeyError, TypeError, ValueError):
+            context = {}
+    return render(request, "booking/waitlist_joined.html", context)
 
 
 def entry_by_token(token):
@@ -345,13 +388,39 @@ def entry_by_token(token):
     )
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 def waitlist_confirm(request, token):
     entry = entry_by_token(token)
     if entry.status == WaitlistEntry.Status.WAITING:
-        entry = waitlist.confirm(entry=entry)
-    return render(request, "booking/waitlist_entry.html", {"entry": entry, "confirmed": True})
+        entry = waitlist_signup.confirm(entry=entry)
+    return render(
+        request,
+        "booking/waitlist_entry.html",
+        {"entry": entry, "confirmed": True, "free_slots": free_slots_of(entry)},
+    )
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
+def waitlist_change(request, token):
+    """The link in the change e-mail: the change asked for takes effect now."""
+    entry = waitlist_signup.confirm_change(change_token=token)
+    if entry is None:
+        return render(request, "booking/waitlist_change_gone.html", status=404)
+    return render(
+        request,
+        "booking/waitlist_entry.html",
+        {"entry": entry, "changed": True, "free_slots": free_slots_of(entry)},
+    )
+
+
+def free_slots_of(entry):
+    """The free times that fit a waiting entry, each with its week's page to book from."""
+    if entry.status != WaitlistEntry.Status.WAITING:
+        return []
+    return [(slot, week_param(monday_of(slot))) for slot in waitlist.matching_free_slots(entry)]
+
+
+@never_cache  # patient data: no browser or proxy keeps a copy
 @rate_limit("manage")
 @require_http_methods(["GET", "POST"])
 def waitlist_leave(request, token):
@@ -370,6 +439,7 @@ def offer_by_token(token):
     )
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 @rate_limit("offer")
 @require_http_methods(["GET", "POST"])
 def offer(request, token):
@@ -386,6 +456,7 @@ def offer(request, token):
     return render(request, "booking/offer.html", {"offer": offer, "is_open": is_open})
 
 
+@never_cache  # patient data: no browser or proxy keeps a copy
 @rate_limit("offer")
 @require_http_methods(["POST"])
 def offer_decline(request, token):

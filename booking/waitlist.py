@@ -1,11 +1,14 @@
 """The waitlist: freed times are offered by themselves, first come, first served.
 
-When a slot becomes free (a cancellation, a move, a new slot), the first
-confirmed patient in line whose wishes match is offered it by e-mail. The slot
-is held for them (a SlotHold owned by the offer), so the public calendar does
-not show it. Declined or expired, it goes to the next; with no one left the
-hold ends and the slot is public again. `manage.py process_waitlist` (cron)
-expires offers and catches anything the after-commit triggers missed.
+Only a slot that BECOMES free while patients wait (a cancellation, a move, a time staff
+add, new times from the schedule) is offered: the first confirmed patient in line whose
+wishes match gets it by e-mail, and the slot is held for them (a SlotHold owned by the
+offer), so the public calendar does not show it. Declined or expired, it goes to the next;
+with no one left the hold ends and the slot is public again. A time that was already free
+is never held for anyone: a patient whose wishes match such times is shown them when they
+confirm (booking/waitlist_signup.py) and books like anyone else. One inbox (the e-mail
+without +tag) and one client address (IPv6 by /64) have at most WAITLIST_MAX_OPEN_OFFERS
+open offers at once. `manage.py process_waitlist` (cron) expires offers and passes them on.
 """
 
 import logging
@@ -30,8 +33,28 @@ def offer_after_commit(slot_id):
     transaction.on_commit(lambda: offer_slot(slot_id), robust=True)
 
 
-def process_after_commit():
-    transaction.on_commit(process_waitlist, robust=True)
+def offer_new_slots_after_commit(slot_ids):
+    """Offer newly created slots to waiting patients once they are committed."""
+    slot_ids = list(slot_ids)
+
+    def offer_all():
+        if not WaitlistEntry.objects.waiting().exists():
+            return
+        for slot_id in slot_ids:
+            offer_slot(slot_id)
+
+    transaction.on_commit(offer_all, robust=True)
+
+
+def open_offers_limit_reached(entry):
+    """Whether the entry's inbox or client address already has the most open offers allowed."""
+    limit = settings.WAITLIST_MAX_OPEN_OFFERS
+    open_offers = WaitlistOffer.objects.filter(status=WaitlistOffer.Status.OPEN)
+    if entry.email_key and open_offers.filter(entry__email_key=entry.email_key).count() >= limit:
+        return True
+    return bool(entry.client_address) and (
+        open_offers.filter(entry__client_address=entry.client_address).count() >= limit
+    )
 
 
 def hold_until(slot, now):
@@ -69,6 +92,8 @@ def make_offer(*, entry, slot, now=None, by_staff=False):
             raise CannotOffer("Patienten står inte (bekräftad) på väntelistan.")
         if entry.offers.filter(status=WaitlistOffer.Status.OPEN).exists():
             raise CannotOffer("Patienten har redan ett öppet erbjudande.")
+        if not by_staff and open_offers_limit_reached(entry):
+            raise CannotOffer("Samma e-post eller adress har redan för många öppna erbjudanden.")
         if slot.location_id != entry.location_id or not offerable(slot, entry.package, now):
             raise CannotOffer("Tiden är inte ledig för den behandlingen på den mottagningen.")
         expires = hold_until(slot, now)
@@ -108,11 +133,14 @@ def offer_slot(slot_id, now=None):
         .order_by("created_at", "pk")
     )
     for entry in candidates:
-        if entry.matches(slot, timezone.localdate(now)) and offerable(slot, entry.package, now):
-            try:
-                return make_offer(entry=entry, slot=slot, now=now)
-            except CannotOffer:
-                return None
+        if not entry.matches(slot, timezone.localdate(now)) or open_offers_limit_reached(entry):
+            continue
+        if not offerable(slot, entry.package, now):
+            continue
+        try:
+            return make_offer(entry=entry, slot=slot, now=now)
+        except CannotOffer:
+            continue
     return None
 
 
@@ -133,30 +161,21 @@ def expire_offers(now=None):
 
 
 def process_waitlist(now=None):
-    """Expire old offers, pass their slots on, and offer free slots to waiting patients."""
+    """Expire old offers and pass their slots on to the next matching patient in line.
+
+    Times that were free all along are never offered here: they stay in the public calendar
+    (a newly confirmed patient is shown them, booking/waitlist_signup.py).
+    """
     now = now or timezone.now()
     made = 0
     for slot_id in expire_offers(now):
         made += offer_slot(slot_id, now) is not None
-    for entry in (
-        WaitlistEntry.objects.waiting(timezone.localdate(now))
-        .exclude(offers__status=WaitlistOffer.Status.OPEN)
-        .select_related("package", "location")
-        .order_by("created_at", "pk")
-    ):
-        for slot in first_matching_slots(entry, now):
-            if entry.offers.filter(slot=slot).exists():
-                continue
-            try:
-                make_offer(entry=entry, slot=slot, now=now)
-            except CannotOffer:
-                continue
-            made += 1
-            break
     return made
 
 
-def first_matching_slots(entry, now):
+def matching_free_slots(entry, now=None, limit=10):
+    """Free times that fit the entry's wishes, for anyone to book (nothing is held)."""
+    now = now or timezone.now()
     zone_day = timezone.localdate(now)
     start = max(entry.earliest_date, zone_day)
     slots = (
@@ -164,7 +183,7 @@ def first_matching_slots(entry, now):
         .filter(start__date__gte=start, start__date__lte=entry.latest_date)
         .exclude(offers__status=WaitlistOffer.Status.OPEN)[:200]
     )
-    return [slot for slot in slots if entry.matches(slot, zone_day)]
+    return [slot for slot in slots if entry.matches(slot, zone_day)][:limit]
 
 
 @transaction.atomic
@@ -206,55 +225,6 @@ def decline_offer(*, offer, now=None):
     SlotHold.objects.filter(holder=offer.holder).delete()
     offer_after_commit(offer.slot_id)
     return offer
-
-
-@transaction.atomic
-def join(*, location, package, wishes, patient):
-    """Put the patient on the waitlist (or update their wishes); a confirmation e-mail follows."""
-    entry = (
-        WaitlistEntry.objects.select_for_update()
-        .filter(
-            location=location,
-            package=package,
-            email__iexact=patient.email,
-            status=WaitlistEntry.Status.WAITING,
-        )
-        .first()
-    )
-    fields = {
-        **wishes,
-        "name": patient.name,
-        "email": patient.email,
-        "phone": patient.phone,
-        "personnummer": patient.personnummer,
-        "date_of_birth": patient.date_of_birth,
-    }
-    if entry:
-        for name, value in fields.items():
-            setattr(entry, name, value)
-        entry.save()
-    else:
-        entry = WaitlistEntry.objects.create(location=location, package=package, **fields)
-    if entry.confirmed_at is None:
-        queue_email(
-            key=f"waitlist-joined:{entry.pk}:{entry.latest_date}:{entry.earliest_date}",
-            to=[entry.email],
-            template="booking/email/waitlist_joined",
-            context={"entry": entry, "location": location},
-        )
-    else:
-        process_after_commit()
-    return entry
-
-
-@transaction.atomic
-def confirm(*, entry, now=None):
-    entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
-    if entry.confirmed_at is None:
-        entry.confirmed_at = now or timezone.now()
-        entry.save(update_fields=["confirmed_at"])
-        process_after_commit()
-    return entry
 
 
 @transaction.atomic
@@ -311,6 +281,10 @@ def anonymise(*, older_than_days, now=None, dry_run=False):
             personnummer="",
             date_of_birth=None,
             token=None,
+            email_key="",
+            client_address=None,
+            pending_change=None,
+            change_token=None,
             anonymised_at=now,
         )
     return count

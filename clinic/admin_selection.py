@@ -29,3 +29,32 @@ class ValidSelectionMixin:
                 )
                 return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset)
+
+    def changelist_view(self, request, extra_context=None):
+        # A NUL byte in a filter fails the query on PostgreSQL: refuse it as a bad lookup.
+        if any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
+            return HttpResponseRedirect(f"{request.path}?e=1")
+        return super().changelist_view(request, extra_context)
+
+
+class DeclaredFiltersOnlyMixin:
+    """Only the admin's declared filters may narrow its list.
+
+    Django allows a lookup on any field of the model itself in the list's URL, so
+    `?personnummer__startswith=1985` would recover a masked number digit by digit. Models
+    that hold patient data take this mixin: a lookup must belong to a `list_filter` entry
+    or the `date_hierarchy`; anything else is refused as Django refuses unknown lookups.
+    """
+
+    def lookup_allowed(self, lookup, value, request=None):
+        allowed = {self.date_hierarchy} if self.date_hierarchy else set()
+        for item in self.get_list_filter(request):
+            if isinstance(item, str):
+                allowed.add(item)
+            elif isinstance(item, tuple | list):
+                allowed.add(item[0])
+            else:
+                allowed.add(getattr(item, "parameter_name", None))
+        return any(
+            path and (lookup == path or lookup.startswith(f"{path}__")) for path in allowed
+        ) and super().lookup_allowed(lookup, value, request)

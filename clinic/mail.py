@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from .models import Location, OutboxEmail
@@ -27,6 +27,11 @@ logger = logging.getLogger(__name__)
 # A claim older than this is taken to belong to a worker that died mid-send.
 CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_ATTEMPTS = 20
+
+
+def render_text(name, context):
+    """A plain-text template rendered without HTML escaping ("Åsa & Erik O'Brien" stays so)."""
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def queue_email(*, key, to, template, context, attachments=()):
@@ -39,9 +44,9 @@ def queue_email(*, key, to, template, context, attachments=()):
         "footer_locations": list(Location.objects.active()),
         **context,
     }
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}.txt", context).rstrip("\n") + "\n"
-    body += render_to_string("clinic/email/footer.txt", context)
+    subject = " ".join(render_text(f"{template}_subject.txt", context).split())
+    body = render_text(f"{template}.txt", context).rstrip("\n") + "\n"
+    body += render_text("clinic/email/footer.txt", context)
     try:
         html_body = render_to_string(f"{template}.html", context)
     except TemplateDoesNotExist:

@@ -1,8 +1,10 @@
 """Who is asking, as far as we can trust it.
 
 The one place that decides a client's address: rate limits (clinic/throttle.py), admin login
-lockouts (django-axes, AXES_CLIENT_IP_CALLABLE) and the holds a client may keep
-(booking/holds.py) all count by it.
+lockouts (django-axes, AXES_CLIENT_IP_CALLABLE), the holds a client may keep
+(booking/holds.py) and the waitlist offers it may have open all count by it, through
+`counted_address`: an IPv4 address as it is, an IPv6 address by its /64 network (what one
+household or server usually gets).
 """
 
 import ipaddress
@@ -27,6 +29,25 @@ def client_address(request) -> str | None:
         if len(forwarded) >= proxies:
             address = forwarded[-proxies]
     try:
-        return str(ipaddress.ip_address(address))
+        parsed = ipaddress.ip_address(address)
     except ValueError:
         return None
+    # ::ffff:a.b.c.d is an IPv4 client seen through an IPv6 socket or proxy: count it as IPv4.
+    if parsed.version == 6 and parsed.ipv4_mapped:
+        parsed = parsed.ipv4_mapped
+    return str(parsed)
+
+
+def address_key(address: str | None) -> str | None:
+    """What counts as one client: an IPv4 address, or the network of an IPv6 address's /64."""
+    if not address:
+        return None
+    parsed = ipaddress.ip_address(address)
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return str(parsed)
+
+
+def counted_address(request, *args, **kwargs) -> str | None:
+    """The client as every per-address count sees it (address_key of client_address)."""
+    return address_key(client_address(request))

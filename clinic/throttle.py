@@ -8,12 +8,11 @@
     @method_decorator(rate_limit("checkout"), name="post")   # on a class-based view
 
 Only POSTs count and are refused; GETs of the same view are never limited. Each kind of
-form has its own counters per client address (clinic.net.client_address), one per rate
+form has its own counters per client address (clinic.net.counted_address), one per rate
 ("10/m" and "60/h": both must hold). Counters live in the "shared" cache (Redis, or the
 database), so every process and server counts together.
 """
 
-import ipaddress
 import logging
 from functools import wraps
 
@@ -22,17 +21,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
-from .net import client_address
+from .net import counted_address
 
 logger = logging.getLogger(__name__)
 
 
 def _rate_key(group, request):
     """The client's address; IPv6 clients by their /64 network, which one user usually has."""
-    address = client_address(request) or "unknown"
-    if ":" in address:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
-    return address
+    return counted_address(request) or "unknown"
 
 
 def too_many_requests(request, retry_after=60):

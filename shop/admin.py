@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from clinic.admin_selection import ValidSelectionMixin
+from clinic.admin_selection import DeclaredFiltersOnlyMixin, ValidSelectionMixin
 
 from .models import (
     Enquiry,
@@ -219,7 +219,7 @@ def _status_action(status, description):
 
 
 @admin.register(Order)
-class OrderAdmin(ValidSelectionMixin, admin.ModelAdmin):
+class OrderAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdmin):
     form = OrderAdminForm
     list_display = [
         "number",
@@ -326,7 +326,7 @@ def _rental_action(status, description):
 
 
 @admin.register(Rental)
-class RentalAdmin(ValidSelectionMixin, admin.ModelAdmin):
+class RentalAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["unit", "order", "start_date", "end_date", "status", "returned_on"]
     list_filter = ["status", "unit", "start_date"]
     search_fields = ["order__number", "order__name", "unit__name"]
@@ -355,7 +355,7 @@ class RentalUnitAdmin(ValidSelectionMixin, admin.ModelAdmin):
 
 
 @admin.register(Enquiry)
-class EnquiryAdmin(ValidSelectionMixin, admin.ModelAdmin):
+class EnquiryAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["created_at", "product", "name", "email", "is_handled"]
     list_filter = ["is_handled", "product", "created_at"]
     search_fields = ["name", "email", "message"]

@@ -88,6 +88,8 @@ def place_order(*, lines: list[CartLine], details: dict, checkout_token: str, on
     `OrderProblem` with a message for the patient when the cart no longer matches the
     catalogue, an item is out of stock or no rental unit is free; then nothing is stored.
     """
+    if not checkout_token:
+        raise ValueError("An order needs the checkout form's one-time token.")
     existing = Order.objects.filter(checkout_token=checkout_token).first()
     if existing is not None:
         return PlacedOrder(existing, created=False, redirect_url=existing.get_absolute_url())

@@ -1,5 +1,7 @@
 from django.urls import path
 
+import booking.urls  # noqa: F401 - registers the "token" path converter used below
+
 from . import views
 
 app_name = "shop"
@@ -12,7 +14,7 @@ urlpatterns = [
     path("shop/varukorg/", views.cart_view, name="cart"),
     path("shop/varukorg/kassa/", views.checkout, name="checkout"),
     path(
-        "shop/varukorg/bekraftelse/<str:token>/",
+        "shop/varukorg/bekraftelse/<token:token>/",
         views.order_confirmation,
         name="order-confirmation",
     ),

@@ -67,6 +67,7 @@ def server_env(*, database, static_root, port, secret_key, workers, extra=None):
         DJANGO_SETTINGS_MODULE="clinic.settings.prod",
         SECRET_KEY=secret_key,  # the same on every server, as in production
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_URL=f"http://127.0.0.1:{port}",
         SECURE_SSL_REDIRECT="0",
         DATABASE_URL=database,
         STATIC_ROOT=str(static_root),

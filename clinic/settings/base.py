@@ -214,7 +214,8 @@ PAGE_CACHE_RELEASE = (
 # address the outermost one appended to X-Forwarded-For. TRUSTED_PROXY_COUNT says how many
 # proxies of ours append to it (0 = none, use REMOTE_ADDR; 1 = one nginx or load balancer).
 # Entries before ours are whatever the client wrote and are never trusted. Rate limits, admin
-# lockouts and HOLDS_PER_ADDRESS all count by this address.
+# lockouts, HOLDS_PER_ADDRESS and WAITLIST_MAX_OPEN_OFFERS all count by this address (an IPv6
+# address by its /64, clinic.net.address_key).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Rate limits of public POSTs (clinic.throttle.rate_limit), per client address and kind of
@@ -262,7 +263,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "clinic.net.client_address"
+AXES_CLIENT_IP_CALLABLE = "clinic.net.counted_address"  # IPv6 by its /64
 AXES_USERNAME_CALLABLE = "clinic.throttle.login_username"
 AXES_LOCKOUT_TEMPLATE = "clinic/lockout.html"
 
@@ -334,6 +335,8 @@ SHOP_DELIVERY_WORKING_DAYS = int(os.environ.get("SHOP_DELIVERY_WORKING_DAYS", "3
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGIN_URL = "admin:login"
+# Where a login lands when `next` is missing or unsafe (Django's default is a 404).
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Logs name requests, never people: one line per request with its id, method, path (no
 # query string), status and duration; "json" for production, "plain" while developing.
@@ -382,3 +385,6 @@ HOLDS_PER_ADDRESS = int(os.environ.get("HOLDS_PER_ADDRESS", "3"))
 # (shorter when the visit is within a day; never past the booking lead time).
 OFFER_HOLD_MINUTES = int(os.environ.get("OFFER_HOLD_MINUTES", "120"))
 OFFER_HOLD_MINUTES_SOON = int(os.environ.get("OFFER_HOLD_MINUTES_SOON", "30"))
+# At most this many open waitlist offers per inbox (e-mail without +tag) and per client
+# address (IPv6 by /64), so one person cannot hold many freed times at once.
+WAITLIST_MAX_OPEN_OFFERS = int(os.environ.get("WAITLIST_MAX_OPEN_OFFERS", "2"))

@@ -1,4 +1,4 @@
-"""Production: refuses to start without a secret key and allowed hosts."""
+"""Production: refuses to start without a secret key, allowed hosts and the site's URL."""
 
 import copy
 import os
@@ -11,6 +11,9 @@ from .base import LOGGING, env_bool, env_list, require_env
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = require_env("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or require_env("ALLOWED_HOSTS").split(",")
+# Every link in every e-mail starts with it; base.py's local default would send patients
+# to http://127.0.0.1:8000.
+SITE_URL = require_env("SITE_URL").rstrip("/")
 if "BEHIND_PROXY" in os.environ:
     # Round one's name for it: refuse rather than silently count every client as the proxy.
     raise ImproperlyConfigured(

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission, User
 from django.core import mail
 from django.utils import timezone
 
-from booking import waitlist
+from booking import waitlist_signup
 from booking.models import Booking, Slot, WaitlistEntry, WaitlistOffer, WeeklySchedule
 
 from .conftest import make_slot, patient_data
@@ -204,7 +204,7 @@ def test_a_time_added_by_hand_is_offered_to_the_waitlist(client, receptionist, s
         phone="+46701234567",
         personnummer="198507099805",
     )
-    waitlist.confirm(entry=entry)
+    waitlist_signup.confirm(entry=entry)
     client.force_login(receptionist)
     day = today + timedelta(days=4)
     response = client.post(

@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from booking import waitlist
+from booking import waitlist, waitlist_signup
 from booking.errors import CannotOffer
 from booking.models import Booking, Slot, SlotHold, WaitlistEntry, WaitlistOffer
 from booking.weeks import week_param
@@ -48,7 +48,7 @@ def waiting(email, **wishes):
     client = Client()
     client.post(JOIN, join_data(email=email, **wishes))
     entry = WaitlistEntry.objects.get(email=email)
-    waitlist.confirm(entry=entry)
+    waitlist_signup.confirm(entry=entry)
     return entry
 
 
@@ -175,15 +175,18 @@ def test_decline_and_expiry_pass_the_time_on_in_order_then_back_to_the_public(
     assert f'value="{slot.pk}"' in public
 
 
-def test_process_waitlist_run_twice_sends_each_offer_once(client, stockholm, run_command):
+def test_process_waitlist_run_twice_passes_an_expired_offer_on_once(client, stockholm, run_command):
     slot = make_slot(stockholm, days=5, hour=9)
     waiting("first@example.com")
+    waiting("second@example.com")
+    book_and_cancel(client, slot)
+    WaitlistOffer.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     mail.outbox.clear()
     run_command("process_waitlist", verbosity=0)
     run_command("process_waitlist", verbosity=0)
-    offers = WaitlistOffer.objects.filter(slot=slot)
-    assert offers.count() == 1
-    assert [m.to for m in mail.outbox] == [["first@example.com"]]
+    offer = WaitlistOffer.objects.get(slot=slot, status="open")
+    assert offer.entry.email == "second@example.com"
+    assert [m.to for m in mail.outbox] == [["second@example.com"]]
 
 
 def test_an_offer_link_after_expiry_or_when_taken_gives_a_clear_page(client, stockholm):

@@ -56,6 +56,7 @@ def _environment(folder):
         DJANGO_SETTINGS_MODULE="clinic.settings.prod",
         SECRET_KEY=secrets.token_urlsafe(40),
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_URL="http://127.0.0.1",
         DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
         STATIC_ROOT=str(folder / "static"),
         SECURE_SSL_REDIRECT="false",

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from booking import services, waitlist
+from booking import services, waitlist_signup
 from booking.models import Slot, SlotHold, WaitlistOffer
 from booking.schedule import generate_slots
 from booking.weeks import week_param
@@ -127,7 +127,7 @@ def chosen_time_taken_meanwhile(page, base_url):
 def waitlist_entry(*, email="vantar@example.com", confirmed=True):
     location, package = offer_of()
     today = timezone.localdate()
-    entry = waitlist.join(
+    entry = waitlist_signup.join(
         location=location,
         package=package,
         wishes={
@@ -143,7 +143,7 @@ def waitlist_entry(*, email="vantar@example.com", confirmed=True):
             personnummer="198507099805",
         ),
     )
-    return waitlist.confirm(entry=entry) if confirmed else entry
+    return waitlist_signup.confirm(entry=entry) if confirmed else entry
 
 
 def waitlist_offer(page, base_url):

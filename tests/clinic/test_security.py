@@ -43,6 +43,7 @@ def prod_env(**extra):
         DJANGO_SETTINGS_MODULE="clinic.settings.prod",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="www.ortomed.se",
+        SITE_URL="https://www.ortomed.se",
         **extra,
     )
     return env

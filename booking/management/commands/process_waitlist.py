@@ -1,4 +1,4 @@
-"""Expire waitlist offers, pass their times on, and offer free times to waiting patients."""
+"""Expire waitlist offers and pass their times on to the next waiting patient."""
 
 from django.core.management.base import BaseCommand
 
@@ -8,7 +8,7 @@ from booking import holds, waitlist
 class Command(BaseCommand):
     help = (
         "Run from cron every few minutes: closes expired offers, offers their times to the next "
-        "patient in line, offers free times to waiting patients and tidies old holds. "
+        "patient in line and tidies old holds. Times that were free all along are never held. "
         "Each offer is made and mailed once, however often it runs."
     )
 
