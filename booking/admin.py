@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -151,9 +152,21 @@ class StaffBookingForm(forms.ModelForm):
         return cleaned
 
 
+class BookingActionForm(ActionForm):
+    """The list's action bar, with the reason the patient reads when the clinic cancels."""
+
+    reason = forms.CharField(
+        label="Orsak till patienten (valfritt)",
+        max_length=500,
+        required=False,
+        help_text="Skickas i mejlet när du avbokar markerade bokningar.",
+    )
+
+
 @admin.register(Booking)
 class BookingAdmin(ValidSelectionMixin, admin.ModelAdmin):
     form = StaffBookingForm
+    action_form = BookingActionForm
     list_display = [
         "visit",
         "location",
@@ -194,6 +207,8 @@ class BookingAdmin(ValidSelectionMixin, admin.ModelAdmin):
             "created_at",
             "booked_by_staff",
             "cancelled_at",
+            "cancelled_by_clinic",
+            "cancel_reason",
             "reminder_sent_at",
             "manage_link",
         ]
@@ -209,11 +224,12 @@ class BookingAdmin(ValidSelectionMixin, admin.ModelAdmin):
             "created_at",
             "booked_by_staff",
             "cancelled_at",
+            "cancelled_by_clinic",
             "reminder_sent_at",
             "manage_link",
         ]
         if obj.status != Booking.Status.BOOKED:
-            readonly.append("slot")
+            readonly += ["slot", "cancel_reason"]
         return readonly
 
     @admin.display(description="besök", ordering="slot__start")
@@ -267,7 +283,10 @@ class BookingAdmin(ValidSelectionMixin, admin.ModelAdmin):
                 return
             if "slot" in form.changed_data:
                 services.move_booking(
-                    booking=obj, new_slot=form.cleaned_data["slot"], by_staff=True
+                    booking=obj,
+                    new_slot=form.cleaned_data["slot"],
+                    by_staff=True,
+                    reason=form.cleaned_data.get("cancel_reason", ""),
                 )
             details = [f for f in ["name", "email", "phone", "message"] if f in form.changed_data]
             if details:
@@ -292,10 +311,11 @@ class BookingAdmin(ValidSelectionMixin, admin.ModelAdmin):
         # Bookings are cancelled, not deleted: the clinic keeps its counts.
         return request.user.is_superuser
 
-    @admin.action(description="Avboka markerade (patienten får e-post)")
+    @admin.action(description="Avboka markerade (patienten får e-post om att mottagningen avbokat)")
     def cancel(self, request, queryset):
+        reason = request.POST.get("reason", "")[:500]
         for booking in queryset.filter(status=Booking.Status.BOOKED):
-            services.cancel_booking(booking=booking, by_staff=True)
+            services.cancel_booking(booking=booking, by_staff=True, reason=reason)
         self.message_user(request, "Markerade bokningar är avbokade.", messages.SUCCESS)
 
     @admin.action(description="Markera som genomförda")
