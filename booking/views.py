@@ -120,13 +120,16 @@ def monday_of(slot):
 def details(request, location_slug, package_slug):
     location, package = get_offer(location_slug, package_slug)
     unavailable = False
+    email_hint = None
     holder = holds.session_holder(request)
     if request.method == "POST":
         earlier = Booking.objects.filter(request_token=form_token(request.POST))
         if earlier.exists():
             return redirect("booking:confirmation", token=earlier.get().token)
         form = BookingForm(request.POST, location=location, package=package, holder=holder)
-        if form.is_valid():
+        if form.is_valid() and (email_hint := form.email_hint()):
+            chosen = form.cleaned_data["slot"]
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 booking = services.book_slot(
@@ -174,6 +177,7 @@ def details(request, location_slug, package_slug):
             "form": form,
             "slot": slot,
             "unavailable": unavailable,
+            "email_hint": email_hint,
             "hold": holds.current_hold(holder),
             "week_value": week_param(monday),
             **week,
