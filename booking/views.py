@@ -22,7 +22,14 @@ from .weeks import group_by_day, parse_week, this_monday, week_bounds, week_para
 
 
 def start(request):
-    treatments = Treatment.objects.active().with_packages()
+    """Choose a treatment: what it is for, each package's length and price, and where."""
+    treatments = list(Treatment.objects.active().with_packages())
+    for treatment in treatments:
+        offered = {}
+        for package in treatment.packages.all():
+            for location in package.locations.all():
+                offered.setdefault(location.pk, location)
+        treatment.offered_at = sorted(offered.values(), key=lambda loc: (loc.order, loc.city))
     return render(request, "booking/start.html", {"treatments": treatments})
 
 
