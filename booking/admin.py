@@ -29,7 +29,8 @@ from .slotcache import booking_state_changes
 
 
 def local(dt):
-    return date_format(timezone.localtime(dt), "D j M Y H:i") if dt else ""
+    """ "fre 4 dec 2026 10:00": Swedish and lower case ("M" would give "Dec")."""
+    return date_format(timezone.localtime(dt), "D j b Y H:i") if dt else ""
 
 
 @admin.register(WeeklySchedule)
@@ -58,7 +59,7 @@ class ScheduleExceptionAdmin(ValidSelectionMixin, admin.ModelAdmin):
 
 
 class BookedFilter(admin.SimpleListFilter):
-    title = "bokad"
+    title = "bokad eller ledig"
     parameter_name = "bokad"
 
     def lookups(self, request, model_admin):
@@ -96,11 +97,11 @@ class SlotAdmin(ValidSelectionMixin, admin.ModelAdmin):
         booking_state_changes()
         super().delete_queryset(request, queryset)
 
-    @admin.display(description="start", ordering="start")
+    @admin.display(description="Tid", ordering="start")
     def local_start(self, slot):
         return local(slot.start)
 
-    @admin.display(description="minuter")
+    @admin.display(description="Minuter")
     def minutes(self, slot):
         return slot.minutes
 
@@ -109,8 +110,8 @@ class StaffBookingForm(forms.ModelForm):
     """Booking on a patient's behalf: validated like the patient's own form."""
 
     # As typed ("19850709-9805", "070-123 45 67"): longer than the stored, normalised value.
-    phone = forms.CharField(label="mobiltelefon", max_length=30)
-    personnummer = forms.CharField(label="personnummer", max_length=20, required=False)
+    phone = forms.CharField(label="Mobiltelefon", max_length=30)
+    personnummer = forms.CharField(label="Personnummer", max_length=20, required=False)
 
     class Meta:
         model = Booking
@@ -232,19 +233,19 @@ class BookingAdmin(ValidSelectionMixin, admin.ModelAdmin):
             readonly += ["slot", "cancel_reason"]
         return readonly
 
-    @admin.display(description="besök", ordering="slot__start")
+    @admin.display(description="Besök", ordering="slot__start")
     def visit(self, booking):
         return local(booking.slot.start)
 
-    @admin.display(description="mottagning", ordering="slot__location")
+    @admin.display(description="Mottagning", ordering="slot__location")
     def location(self, booking):
         return booking.slot.location
 
-    @admin.display(description="personnummer")
+    @admin.display(description="Personnummer")
     def masked_id(self, booking):
         return booking.masked_personnummer
 
-    @admin.display(description="personnummer / födelsedatum")
+    @admin.display(description="Personnummer / födelsedatum")
     def identity(self, booking):
         if getattr(booking, "show_full_identity", False):
             if booking.personnummer:
@@ -252,7 +253,7 @@ class BookingAdmin(ValidSelectionMixin, admin.ModelAdmin):
             return booking.date_of_birth or ""
         return booking.masked_personnummer
 
-    @admin.display(description="patientens länk")
+    @admin.display(description="Patientens länk")
     def manage_link(self, booking):
         return f"{settings.SITE_URL}{booking.get_absolute_url()}" if booking.token else ""
 
@@ -418,12 +419,12 @@ class WaitlistEntryAdmin(ValidSelectionMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description="plats i kön", ordering="created_at")
+    @admin.display(description="Plats i kön", ordering="created_at")
     def position(self, entry):
         waiting = entry.status == WaitlistEntry.Status.WAITING and entry.confirmed_at
         return entry.ahead + 1 if waiting else "–"
 
-    @admin.display(description="önskemål")
+    @admin.display(description="Önskemål")
     def wishes(self, entry):
         days = ", ".join(Weekday(int(d)).label[:3] for d in entry.weekdays) or "alla dagar"
         return (
@@ -431,7 +432,7 @@ class WaitlistEntryAdmin(ValidSelectionMixin, admin.ModelAdmin):
             f"{entry.get_time_of_day_display().lower()}"
         )
 
-    @admin.display(description="bekräftad", boolean=True)
+    @admin.display(description="Bekräftad", boolean=True)
     def confirmed(self, entry):
         return entry.confirmed_at is not None
 
