@@ -110,7 +110,7 @@ def test_rental_due_back_reminder_two_days_before_once_however_often_it_runs(
     assert reminders_on(end - datetime.timedelta(days=1)).count() == 1
     reminder = OutboxEmail.objects.get(key__startswith="rental-due:")
     assert reminder.to == "asa@example.com"
-    assert "lämna tillbaka" in reminder.subject
+    assert "lämna tillbaka det du hyr" in reminder.subject
     assert order.number in reminder.body and "Hälsingegatan 2" in reminder.body
     assert "/shop/villkor/" in reminder.body
 
