@@ -112,6 +112,12 @@ class StaffBookingForm(forms.ModelForm):
     # As typed ("19850709-9805", "070-123 45 67"): longer than the stored, normalised value.
     phone = forms.CharField(label="Mobiltelefon", max_length=30)
     personnummer = forms.CharField(label="Personnummer", max_length=20, required=False)
+    cancel_visit = forms.BooleanField(
+        label="Avboka besöket",
+        required=False,
+        help_text="Patienten får ett mejl om att mottagningen har avbokat, med orsaken nedan "
+        "om du skriver en, och en länk för att boka en ny tid.",
+    )
 
     class Meta:
         model = Booking
@@ -195,10 +201,11 @@ class BookingAdmin(ValidSelectionMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return StaffBookingForm.Meta.fields
-        return [
+        fields = [
             "slot",
             "package",
             "status",
+            "cancel_visit",
             "name",
             "email",
             "phone",
@@ -213,6 +220,9 @@ class BookingAdmin(ValidSelectionMixin, admin.ModelAdmin):
             "reminder_sent_at",
             "manage_link",
         ]
+        if obj.status != Booking.Status.BOOKED:
+            fields.remove("cancel_visit")
+        return fields
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -282,12 +292,15 @@ class BookingAdmin(ValidSelectionMixin, admin.ModelAdmin):
                 )
                 obj.pk, obj._state.adding = booking.pk, False
                 return
-            if "slot" in form.changed_data:
+            reason = form.cleaned_data.get("cancel_reason", "")
+            if form.cleaned_data.get("cancel_visit"):
+                services.cancel_booking(booking=obj, by_staff=True, reason=reason)
+            elif "slot" in form.changed_data:
                 services.move_booking(
                     booking=obj,
                     new_slot=form.cleaned_data["slot"],
                     by_staff=True,
-                    reason=form.cleaned_data.get("cancel_reason", ""),
+                    reason=reason,
                 )
             details = [f for f in ["name", "email", "phone", "message"] if f in form.changed_data]
             if details:

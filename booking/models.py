@@ -276,8 +276,8 @@ class Booking(PatientDetails):
         "orsak till patienten",
         max_length=500,
         blank=True,
-        help_text="Valfritt. Skickas till patienten när mottagningen avbokar eller flyttar "
-        "besöket, till exempel ”Fotspecialisten är sjuk”.",
+        help_text="Valfritt. Skickas till patienten när mottagningen avbokar besöket eller "
+        "flyttar det (ändrar tiden här), till exempel ”Fotspecialisten är sjuk”.",
     )
     reminder_sent_at = models.DateTimeField("påminnelse skickad", null=True, blank=True)
     anonymised_at = models.DateTimeField("anonymiserad", null=True, blank=True)

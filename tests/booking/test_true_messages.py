@@ -121,3 +121,20 @@ def test_the_clinic_moving_a_visit_says_so_with_the_reason(
     message = mail.outbox[-1]
     assert message.subject.startswith("Mottagningen har flyttat din tid")
     assert "Orsak: Vi har stängt den dagen." in message.body
+
+
+def test_the_clinic_cancelling_on_the_bookings_page_sends_its_email_once(
+    client, receptionist, stockholm, clock, admin_form
+):
+    booking, _ = book(client, slot_at(stockholm, hours_from_now=72))
+    client.force_login(receptionist)
+    url = f"/admin/booking/booking/{booking.pk}/change/"
+    data = admin_form(client.get(url))
+    data.update(cancel_visit="on", cancel_reason="Mottagningen är stängd.")
+    assert client.post(url, data).status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == "cancelled" and booking.cancelled_by_clinic
+    page = client.get(url).content.decode()
+    assert 'name="cancel_visit"' not in page  # a cancelled visit cannot be cancelled again
+    assert OutboxEmail.objects.filter(key__startswith="booking-cancelled_by_clinic").count() == 1
+    assert "Orsak: Mottagningen är stängd." in mail.outbox[-1].body
