@@ -325,7 +325,7 @@ class BookingAdmin(ValidSelectionMixin, admin.ModelAdmin):
         # Bookings are cancelled, not deleted: the clinic keeps its counts.
         return request.user.is_superuser
 
-    @admin.action(description="Avboka markerade (patienten får e-post om att mottagningen avbokat)")
+    @admin.action(description="Avboka markerade (patienten får e-post)")
     def cancel(self, request, queryset):
         reason = request.POST.get("reason", "")[:500]
         for booking in queryset.filter(status=Booking.Status.BOOKED):
