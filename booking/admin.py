@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -28,7 +29,8 @@ from .slotcache import booking_state_changes
 
 
 def local(dt):
-    return date_format(timezone.localtime(dt), "D j M Y H:i") if dt else ""
+    """ "fre 4 dec 2026 10:00": Swedish and lower case ("M" would give "Dec")."""
+    return date_format(timezone.localtime(dt), "D j b Y H:i") if dt else ""
 
 
 @admin.register(WeeklySchedule)
@@ -57,7 +59,7 @@ class ScheduleExceptionAdmin(ValidSelectionMixin, admin.ModelAdmin):
 
 
 class BookedFilter(admin.SimpleListFilter):
-    title = "bokad"
+    title = "bokad eller ledig"
     parameter_name = "bokad"
 
     def lookups(self, request, model_admin):
@@ -95,11 +97,11 @@ class SlotAdmin(ValidSelectionMixin, admin.ModelAdmin):
         booking_state_changes()
         super().delete_queryset(request, queryset)
 
-    @admin.display(description="start", ordering="start")
+    @admin.display(description="Tid", ordering="start")
     def local_start(self, slot):
         return local(slot.start)
 
-    @admin.display(description="minuter")
+    @admin.display(description="Minuter")
     def minutes(self, slot):
         return slot.minutes
 
@@ -108,8 +110,14 @@ class StaffBookingForm(forms.ModelForm):
     """Booking on a patient's behalf: validated like the patient's own form."""
 
     # As typed ("19850709-9805", "070-123 45 67"): longer than the stored, normalised value.
-    phone = forms.CharField(label="mobiltelefon", max_length=30)
-    personnummer = forms.CharField(label="personnummer", max_length=20, required=False)
+    phone = forms.CharField(label="Mobiltelefon", max_length=30)
+    personnummer = forms.CharField(label="Personnummer", max_length=20, required=False)
+    cancel_visit = forms.BooleanField(
+        label="Avboka besöket",
+        required=False,
+        help_text="Patienten får ett mejl om att mottagningen har avbokat, med orsaken nedan "
+        "om du skriver en, och en länk för att boka en ny tid.",
+    )
 
     class Meta:
         model = Booking
@@ -151,9 +159,21 @@ class StaffBookingForm(forms.ModelForm):
         return cleaned
 
 
+class BookingActionForm(ActionForm):
+    """The list's action bar, with the reason the patient reads when the clinic cancels."""
+
+    reason = forms.CharField(
+        label="Orsak till patienten (valfritt)",
+        max_length=500,
+        required=False,
+        help_text="Skickas i mejlet när du avbokar markerade bokningar.",
+    )
+
+
 @admin.register(Booking)
 class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdmin):
     form = StaffBookingForm
+    action_form = BookingActionForm
     list_display = [
         "visit",
         "location",
@@ -181,10 +201,11 @@ class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdm
     def get_fields(self, request, obj=None):
         if obj is None:
             return StaffBookingForm.Meta.fields
-        return [
+        fields = [
             "slot",
             "package",
             "status",
+            "cancel_visit",
             "name",
             "email",
             "phone",
@@ -194,9 +215,14 @@ class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdm
             "created_at",
             "booked_by_staff",
             "cancelled_at",
+            "cancelled_by_clinic",
+            "cancel_reason",
             "reminder_sent_at",
             "manage_link",
         ]
+        if obj.status != Booking.Status.BOOKED:
+            fields.remove("cancel_visit")
+        return fields
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -209,26 +235,27 @@ class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdm
             "created_at",
             "booked_by_staff",
             "cancelled_at",
+            "cancelled_by_clinic",
             "reminder_sent_at",
             "manage_link",
         ]
         if obj.status != Booking.Status.BOOKED:
-            readonly.append("slot")
+            readonly += ["slot", "cancel_reason"]
         return readonly
 
-    @admin.display(description="besök", ordering="slot__start")
+    @admin.display(description="Besök", ordering="slot__start")
     def visit(self, booking):
         return local(booking.slot.start)
 
-    @admin.display(description="mottagning", ordering="slot__location")
+    @admin.display(description="Mottagning", ordering="slot__location")
     def location(self, booking):
         return booking.slot.location
 
-    @admin.display(description="personnummer")
+    @admin.display(description="Personnummer")
     def masked_id(self, booking):
         return booking.masked_personnummer
 
-    @admin.display(description="personnummer / födelsedatum")
+    @admin.display(description="Personnummer / födelsedatum")
     def identity(self, booking):
         if getattr(booking, "show_full_identity", False):
             if booking.personnummer:
@@ -236,7 +263,7 @@ class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdm
             return booking.date_of_birth or ""
         return booking.masked_personnummer
 
-    @admin.display(description="patientens länk")
+    @admin.display(description="Patientens länk")
     def manage_link(self, booking):
         return f"{settings.SITE_URL}{booking.get_absolute_url()}" if booking.token else ""
 
@@ -265,9 +292,15 @@ class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdm
                 )
                 obj.pk, obj._state.adding = booking.pk, False
                 return
-            if "slot" in form.changed_data:
+            reason = form.cleaned_data.get("cancel_reason", "")
+            if form.cleaned_data.get("cancel_visit"):
+                services.cancel_booking(booking=obj, by_staff=True, reason=reason)
+            elif "slot" in form.changed_data:
                 services.move_booking(
-                    booking=obj, new_slot=form.cleaned_data["slot"], by_staff=True
+                    booking=obj,
+                    new_slot=form.cleaned_data["slot"],
+                    by_staff=True,
+                    reason=reason,
                 )
             details = [f for f in ["name", "email", "phone", "message"] if f in form.changed_data]
             if details:
@@ -294,8 +327,9 @@ class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdm
 
     @admin.action(description="Avboka markerade (patienten får e-post)")
     def cancel(self, request, queryset):
+        reason = request.POST.get("reason", "")[:500]
         for booking in queryset.filter(status=Booking.Status.BOOKED):
-            services.cancel_booking(booking=booking, by_staff=True)
+            services.cancel_booking(booking=booking, by_staff=True, reason=reason)
         self.message_user(request, "Markerade bokningar är avbokade.", messages.SUCCESS)
 
     @admin.action(description="Markera som genomförda")
@@ -398,12 +432,12 @@ class WaitlistEntryAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.Mo
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description="plats i kön", ordering="created_at")
+    @admin.display(description="Plats i kön", ordering="created_at")
     def position(self, entry):
         waiting = entry.status == WaitlistEntry.Status.WAITING and entry.confirmed_at
         return entry.ahead + 1 if waiting else "–"
 
-    @admin.display(description="önskemål")
+    @admin.display(description="Önskemål")
     def wishes(self, entry):
         days = ", ".join(Weekday(int(d)).label[:3] for d in entry.weekdays) or "alla dagar"
         return (
@@ -411,7 +445,7 @@ class WaitlistEntryAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.Mo
             f"{entry.get_time_of_day_display().lower()}"
         )
 
-    @admin.display(description="bekräftad", boolean=True)
+    @admin.display(description="Bekräftad", boolean=True)
     def confirmed(self, entry):
         return entry.confirmed_at is not None
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from personnummer import personnummer
 
+from clinic.email_typos import suggest_domain
 from clinic.forms import HoneypotFormMixin, privacy_link
 
 from .models import Slot, TimeOfDay, Weekday
@@ -149,6 +150,8 @@ class BookingForm(HoneypotFormMixin, PatientFields):
             "required": "Formuläret har gått ut. Ladda om sidan och försök igen.",
         },
     )
+    # The address the e-mail hint was shown for: sent again unchanged, it is used as typed.
+    email_checked = forms.CharField(required=False, widget=forms.HiddenInput, max_length=254)
 
     field_order = [
         "slot",
@@ -168,6 +171,17 @@ class BookingForm(HoneypotFormMixin, PatientFields):
         self.fields["slot"].queryset = Slot.objects.bookable(
             location=location, package=package, holder=holder
         )
+
+    def email_hint(self):
+        """The domain the patient probably meant, if they have not yet seen the hint for this
+        address; the form then shows the hint once and remembers the address it was for."""
+        email = self.cleaned_data.get("email", "")
+        suggestion = suggest_domain(email)
+        if not suggestion or self.cleaned_data.get("email_checked") == email:
+            return None
+        self.data = self.data.copy()
+        self.data["email_checked"] = email
+        return suggestion
 
     def offer_other_times(self, slots):
         """After a clash: show the week's free times as choices, keeping everything typed."""

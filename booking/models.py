@@ -271,6 +271,14 @@ class Booking(PatientDetails):
     booked_by_staff = models.BooleanField("bokad av personal", default=False)
     created_at = models.DateTimeField("bokad", auto_now_add=True)
     cancelled_at = models.DateTimeField("avbokad", null=True, blank=True)
+    cancelled_by_clinic = models.BooleanField("avbokad av mottagningen", default=False)
+    cancel_reason = models.TextField(
+        "orsak till patienten",
+        max_length=500,
+        blank=True,
+        help_text="Valfritt. Skickas till patienten när mottagningen avbokar besöket eller "
+        "flyttar det (ändrar tiden här), till exempel ”Fotspecialisten är sjuk”.",
+    )
     reminder_sent_at = models.DateTimeField("påminnelse skickad", null=True, blank=True)
     anonymised_at = models.DateTimeField("anonymiserad", null=True, blank=True)
 
@@ -316,6 +324,10 @@ class Booking(PatientDetails):
     @property
     def is_active(self):
         return self.status != self.Status.CANCELLED
+
+    @property
+    def change_deadline_hours(self):
+        return settings.BOOKING_CHANGE_DEADLINE_HOURS
 
     def change_deadline(self):
         return self.slot.start - timedelta(hours=settings.BOOKING_CHANGE_DEADLINE_HOURS)

@@ -94,7 +94,9 @@ def book_slot(*, slot, package, patient: Patient, request_token=None, holder=Non
 
 
 @transaction.atomic
-def cancel_booking(*, booking, by_staff=False):
+def cancel_booking(*, booking, by_staff=False, reason=""):
+    """Cancel the visit. `by_staff`: the clinic cancels it, and the patient's e-mail says so,
+    with the `reason` staff give (optional) and a link to book a new time."""
     booking_state_changes()
     booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
     if booking.status == Booking.Status.CANCELLED:
@@ -103,15 +105,19 @@ def cancel_booking(*, booking, by_staff=False):
         raise ChangeNotAllowed
     booking.status = Booking.Status.CANCELLED
     booking.cancelled_at = timezone.now()
-    booking.save(update_fields=["status", "cancelled_at"])
-    logger.info("booking %s cancelled", booking.pk)
-    send_booking_email(booking, "cancelled")
+    booking.cancelled_by_clinic = by_staff
+    booking.cancel_reason = reason.strip() if by_staff else ""
+    booking.save(update_fields=["status", "cancelled_at", "cancelled_by_clinic", "cancel_reason"])
+    logger.info("booking %s cancelled%s", booking.pk, " by the clinic" if by_staff else "")
+    send_booking_email(booking, "cancelled_by_clinic" if by_staff else "cancelled")
     waitlist.offer_after_commit(booking.slot_id)
     return booking
 
 
 @transaction.atomic
-def move_booking(*, booking, new_slot, by_staff=False):
+def move_booking(*, booking, new_slot, by_staff=False, reason=""):
+    """Move the visit to another free time at the same location. `by_staff`: the clinic moves
+    it, and the patient's e-mail says so, with the `reason` staff give (optional)."""
     booking_state_changes()
     booking = (
         Booking.objects.select_for_update().select_related("slot", "package").get(pk=booking.pk)
@@ -127,22 +133,35 @@ def move_booking(*, booking, new_slot, by_staff=False):
     check_not_held(slot=new_slot)
     old_slot = booking.slot
     booking.slot = new_slot
+    fields = ["slot"]
+    if by_staff:
+        booking.cancel_reason = reason.strip()
+        fields.append("cancel_reason")
     try:
         with transaction.atomic():
-            booking.save(update_fields=["slot"])
+            booking.save(update_fields=fields)
     except IntegrityError:
         raise SlotTaken from None
     logger.info("booking %s moved from slot %s to %s", booking.pk, old_slot.pk, new_slot.pk)
-    send_booking_email(booking, "moved", key_suffix=str(new_slot.pk), old_slot=old_slot)
+    kind = "moved_by_clinic" if by_staff else "moved"
+    send_booking_email(booking, kind, key_suffix=str(new_slot.pk), old_slot=old_slot)
     waitlist.offer_after_commit(old_slot.pk)
     return booking
 
 
 def send_booking_email(booking, kind, *, key_suffix="", **extra):
-    sequence = {"confirmed": 0, "moved": 1, "cancelled": 2, "reminder": 0}[kind]
+    sequence = {
+        "confirmed": 0,
+        "moved": 1,
+        "moved_by_clinic": 1,
+        "cancelled": 2,
+        "cancelled_by_clinic": 2,
+        "reminder": 0,
+    }[kind]
     attachments = []
-    if kind in ("confirmed", "moved", "cancelled"):
-        ics = booking_calendar(booking, cancelled=kind == "cancelled", sequence=sequence)
+    if kind != "reminder":
+        cancelled = kind.startswith("cancelled")
+        ics = booking_calendar(booking, cancelled=cancelled, sequence=sequence)
         attachments.append(("besok.ics", ics, "text/calendar"))
     key = f"booking-{kind}:{booking.pk}" + (f":{key_suffix}" if key_suffix else "")
     queue_email(
@@ -193,6 +212,7 @@ def anonymise_bookings(*, older_than_days, now=None, dry_run=False):
             personnummer="",
             date_of_birth=None,
             message="",
+            cancel_reason="",
             token=None,
             request_token=None,
             anonymised_at=now,

@@ -23,7 +23,14 @@ from .weeks import group_by_day, parse_week, this_monday, week_bounds, week_para
 
 
 def start(request):
-    treatments = Treatment.objects.active().with_packages()
+    """Choose a treatment: what it is for, each package's length and price, and where."""
+    treatments = list(Treatment.objects.active().with_packages())
+    for treatment in treatments:
+        offered = {}
+        for package in treatment.packages.all():
+            for location in package.locations.all():
+                offered.setdefault(location.pk, location)
+        treatment.offered_at = sorted(offered.values(), key=lambda loc: (loc.order, loc.city))
     return render(request, "booking/start.html", {"treatments": treatments})
 
 
@@ -131,13 +138,16 @@ def monday_of(slot):
 def details(request, location_slug, package_slug):
     location, package = get_offer(location_slug, package_slug)
     unavailable = False
+    email_hint = None
     holder = holds.session_holder(request)
     if request.method == "POST":
         earlier = earlier_booking(form_token(request.POST))
         if earlier.exists():
             return redirect("booking:confirmation", token=earlier.get().token)
         form = BookingForm(request.POST, location=location, package=package, holder=holder)
-        if form.is_valid():
+        if form.is_valid() and (email_hint := form.email_hint()):
+            chosen = form.cleaned_data["slot"]
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 booking = services.book_slot(
@@ -184,6 +194,7 @@ def details(request, location_slug, package_slug):
             "form": form,
             "slot": slot,
             "unavailable": unavailable,
+            "email_hint": email_hint,
             "hold": holds.current_hold(holder),
             "week_value": week_param(week["monday"]),
             **week,

@@ -94,7 +94,7 @@ class TreatmentPackageAdmin(ValidSelectionMixin, PriceHistoryMixin, admin.ModelA
             super().get_queryset(request).select_related("treatment").prefetch_related("locations")
         )
 
-    @admin.display(description="erbjuds på")
+    @admin.display(description="Erbjuds på")
     def offered_at(self, obj):
         return ", ".join(location.city for location in obj.locations.all())
 
@@ -120,6 +120,10 @@ class PriceChangeAdmin(ValidSelectionMixin, admin.ModelAdmin):
     list_filter = ["changed_at"]
     search_fields = ["package__name", "product__name", "changed_by__username"]
     list_select_related = ["package", "product", "changed_by"]
+
+    @admin.display(description="Behandlingspaket eller produkt")
+    def item(self, change):
+        return change.item
 
     def has_add_permission(self, request):
         return False
@@ -292,7 +296,7 @@ class OrderAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdmin
             fields.append("status")
         return fields
 
-    @admin.display(description="orderbekräftelse")
+    @admin.display(description="Orderbekräftelse")
     def confirmation_link(self, obj):
         return format_html(
             '<a href="{}">Öppna kundens orderbekräftelse</a>', obj.get_absolute_url()

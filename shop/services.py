@@ -23,6 +23,7 @@ from .models import (
     new_order_number,
 )
 from .money import VAT_RATE, vat_included
+from .notifications import send_enquiry_receipt, send_order_status_email
 from .payment import start_payment
 from .rentals import (
     MAX_RENTAL_WEEKS,
@@ -285,7 +286,8 @@ def allowed_statuses(order: Order) -> list[str]:
 @transaction.atomic
 def change_order_status(*, order: Order, status: str) -> Order:
     """Move an order along its flow; cancelling returns its stock and frees its rental units.
-    Shipping or handing over an order marks its rentals as out with the patient."""
+    Shipping or handing over an order marks its rentals as out with the patient. The patient
+    gets the e-mail of the new status (shop/notifications.py), once."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     if status == order.status:
         return order
@@ -300,6 +302,7 @@ def change_order_status(*, order: Order, status: str) -> Order:
         order.rentals.filter(status=Rental.Status.BOOKED).update(status=Rental.Status.OUT)
     order.status = status
     order.save(update_fields=["status", "updated_at"])
+    send_order_status_email(order)
     return order
 
 
@@ -347,10 +350,12 @@ def change_rental_status(*, rental: Rental, status: str, on=None) -> Rental:
 
 @transaction.atomic
 def create_enquiry(*, product: Product, name, email, phone="", message) -> Enquiry:
-    """Store a question about a product and e-mail it to the clinic (after commit)."""
+    """Store a question about a product, e-mail it to the clinic and a receipt to the patient
+    (after commit)."""
     enquiry = Enquiry(product=product, name=name, email=email, phone=phone, message=message)
     enquiry.full_clean()
     enquiry.save()
+    send_enquiry_receipt(enquiry)
     if settings.CLINIC_NOTIFY_EMAILS:
         queue_email(
             key=f"enquiry:{enquiry.pk}",

@@ -88,7 +88,7 @@ def test_reception_cancels_from_the_list_and_the_slot_is_free_again(
     )
     booking.refresh_from_db()
     assert booking.status == "cancelled"
-    assert "Avbokad" in mail.outbox[-1].subject
+    assert "Mottagningen har avbokat din tid" in mail.outbox[-1].subject
     client.logout()
     response = client.post(DETAILS, patient_data(slot, request_token="new"))
     assert response.status_code == 302
@@ -105,7 +105,7 @@ def test_reception_moves_a_booking_in_the_admin(client, receptionist, stockholm,
     assert client.post(url, data).status_code == 302
     booking.refresh_from_db()
     assert booking.slot == second
-    assert "Ny tid" in mail.outbox[-1].subject
+    assert "Mottagningen har flyttat din tid" in mail.outbox[-1].subject
 
 
 def test_booking_list_masks_the_personnummer_and_filters_and_searches(

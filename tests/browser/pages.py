@@ -86,6 +86,7 @@ PAGES = [
     PageSpec("booking-details", setup=setups.choose_first_free_time),
     PageSpec("booking-details-time-taken", setup=setups.chosen_time_taken_meanwhile),
     PageSpec("booking-confirmation", setup=setups.booking_confirmation),
+    PageSpec("booking-confirmation-short-notice", setup=setups.booking_confirmation_short_notice),
     PageSpec("booking-manage", setup=setups.booking_manage),
     PageSpec("booking-cancel", setup=setups.booking_cancel),
     PageSpec("booking-cancelled", setup=setups.booking_cancelled),

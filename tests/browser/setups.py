@@ -81,6 +81,19 @@ def booking_confirmation(page, base_url):
     return f"/boka/bekraftelse/{a_booking().token}/"
 
 
+def booking_confirmation_short_notice(page, base_url):
+    """A visit booked a few hours ahead: within the change deadline from the start."""
+    location, package = offer_of()
+    start = (timezone.now() + timedelta(hours=5)).replace(minute=30, second=0, microsecond=0)
+    slot, _ = Slot.objects.get_or_create(
+        location=location, start=start, defaults={"end": start + timedelta(hours=1)}
+    )
+    booking = slot.bookings.active().first() or services.book_slot(
+        slot=slot, package=package, patient=PATIENT
+    )
+    return f"/boka/bekraftelse/{booking.token}/"
+
+
 def booking_manage(page, base_url):
     return a_booking().get_absolute_url()
 

@@ -107,7 +107,7 @@ def test_patient_on_the_waitlist_gets_a_time_another_patient_cancelled_in_the_ad
     shot(staff, "admin-cancelled", full_page=False)
     full_week.refresh_from_db()
     assert full_week.status == Booking.Status.CANCELLED
-    assert mail_to("annan@example.com", "Avbokad")
+    assert mail_to("annan@example.com", "Mottagningen har avbokat din tid")
 
     # The offer e-mail; its link books the time with one button.
     offer_mail = mail_to(PATIENT, "Ledig tid för dig")

@@ -90,7 +90,8 @@ def test_patient_orders_heel_cups_and_rents_the_laser_for_three_weeks_end_to_end
     assert "350\u00a0kr per vecka × 3 veckor (3 december 2026–24 december 2026)" in email.body
     assert "varav moms 25 %: 269,80" in email.body
     assert (
-        "Lämna tillbaka medicinsk hemlaser av högsta kvalitet senast 24 december 2026" in email.body
+        "Medicinsk hemlaser av högsta kvalitet (hyrd): lämna tillbaka den senast 24 december 2026"
+        in email.body
     )
     assert f"http://testserver{order.get_absolute_url()}" in email.body
 
