@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('booking', '0004_waitlist_group_permissions'),
+        ('booking', '0005_waitlist_offer_limits_and_pending_changes'),
     ]
 
     operations = [
