@@ -327,6 +327,10 @@ CLINIC_NOTIFY_EMAILS = env_list("CLINIC_NOTIFY_EMAILS")
 # order day. A home-laser rental starts on that day (or a later day the patient chooses).
 SHOP_PICKUP_WORKING_DAYS = int(os.environ.get("SHOP_PICKUP_WORKING_DAYS", "1"))
 SHOP_DELIVERY_WORKING_DAYS = int(os.environ.get("SHOP_DELIVERY_WORKING_DAYS", "3"))
+# The longest home-laser rental the clinic allows, and how long an order staff have not
+# confirmed keeps its laser unit and tracked stock before it lapses (lapse_unconfirmed_orders).
+SHOP_MAX_RENTAL_WEEKS = int(os.environ.get("SHOP_MAX_RENTAL_WEEKS", "12"))
+SHOP_UNCONFIRMED_LAPSE_DAYS = int(os.environ.get("SHOP_UNCONFIRMED_LAPSE_DAYS", "3"))
 
 # The public address of the site, used in links inside e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
