@@ -346,7 +346,11 @@ ACCESS_LOG = env_bool("ACCESS_LOG")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "clinic.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "clinic.logs.RequestIdFilter"},
+        # Every handler: no booking, waitlist, offer or order token ever reaches a log.
+        "tokens": {"()": "clinic.logs.TokenFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "clinic.logs.JsonFormatter"},
@@ -356,7 +360,7 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "tokens"],
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
