@@ -33,11 +33,14 @@ logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Tokens in paths (manage, waitlist, offer, order links) never reach the log.
+    "filters": {"tokens": {"()": "clinic.logs.TokenFilter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "plain",
+            "filters": ["tokens"],
         }
     },
     "root": {"handlers": ["stdout"], "level": "INFO"},

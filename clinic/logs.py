@@ -9,6 +9,8 @@ numbers.
 import contextvars
 import json
 import logging
+import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 request_id_var = contextvars.ContextVar("request_id", default="-")
@@ -21,6 +23,53 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record):
         if not hasattr(record, "request_id"):
             record.request_id = request_id_var.get()
+        return True
+
+
+# A url-safe run of 16 or more characters (what every token converter accepts, and more)
+# after the path segments that precede a token: /boka/hantera/, /boka/bekraftelse/,
+# /shop/varukorg/bekraftelse/ and /boka/vantelista/<bekrafta|andra|lamna|erbjudande>/.
+TOKEN_IN_PATH = re.compile(
+    r"(/(?:hantera|bekraftelse|vantelista/[A-Za-z0-9_-]+)/)[A-Za-z0-9_-]{16,}"
+)
+TOKEN_MASK = r"\1[token]"
+
+
+def without_tokens(text: str) -> str:
+    """`text` with every token in a path replaced by "[token]"."""
+    return TOKEN_IN_PATH.sub(TOKEN_MASK, text)
+
+
+def _scrubbed(value):
+    if isinstance(value, str):
+        return without_tokens(value)
+    if isinstance(value, (int, float, bool)) or value is None:
+        return value
+    text = str(value)
+    clean = without_tokens(text)
+    return value if clean == text else clean
+
+
+class TokenFilter(logging.Filter):
+    """Removes booking, waitlist, offer and order tokens from a record's message, its
+    arguments and its path before any handler formats it: Django's own warnings ("Not Found:
+    /boka/hantera/<token>/", CSRF failures, 405 and 409 responses) print the full path.
+    Attached to every handler, here and in gunicorn.conf.py."""
+
+    def filter(self, record):
+        if isinstance(record.msg, str):
+            record.msg = without_tokens(record.msg)
+        else:
+            record.msg = _scrubbed(record.msg)
+        if isinstance(record.args, Mapping):
+            for key, value in list(record.args.items()):
+                record.args[key] = _scrubbed(value)
+        elif isinstance(record.args, tuple):
+            record.args = tuple(_scrubbed(arg) for arg in record.args)
+        for field in ("path",):
+            value = getattr(record, field, None)
+            if isinstance(value, str):
+                setattr(record, field, without_tokens(value))
         return True
 
 

@@ -292,7 +292,7 @@ class OrderAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdmin
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.status == Order.Status.CANCELLED:
+        if obj is not None and obj.status in (Order.Status.CANCELLED, Order.Status.LAPSED):
             fields.append("status")
         return fields
 

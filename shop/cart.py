@@ -18,7 +18,7 @@ from clinic.templatetags.clinic import kr
 
 from .models import Product
 from .money import line_total, vat_included
-from .rentals import MAX_RENTAL_WEEKS
+from .rentals import SESSION_WEEKS_CEILING, max_rental_weeks
 
 SESSION_KEY = "cart"
 MAX_QUANTITY = 20
@@ -73,7 +73,7 @@ class Cart:
             and re.fullmatch(r"[0-9]{1,18}", key)
             and isinstance(entry, dict)
             and _is_count(entry.get("quantity"), 1, MAX_QUANTITY)
-            and (entry.get("weeks") is None or _is_count(entry["weeks"], 1, MAX_RENTAL_WEEKS))
+            and (entry.get("weeks") is None or _is_count(entry["weeks"], 1, SESSION_WEEKS_CEILING))
             and _is_count(entry.get("price"), 0, 10**9)
             and isinstance(entry.get("name"), str)
         )
@@ -171,6 +171,13 @@ class Cart:
                     f"hyrtiden har ändrats till {product.min_rental_weeks} veckor."
                 )
                 entry["weeks"] = product.min_rental_weeks
+                changed = True
+            if product.is_rental and entry["weeks"] > max_rental_weeks():
+                problems.append(
+                    f"Du kan hyra ”{name}” högst {max_rental_weeks()} veckor åt gången; "
+                    f"hyrtiden har ändrats till {max_rental_weeks()} veckor."
+                )
+                entry["weeks"] = max_rental_weeks()
                 changed = True
             if product.is_rental and entry["quantity"] != 1:
                 entry["quantity"] = 1

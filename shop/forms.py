@@ -11,7 +11,8 @@ from clinic.models import Location
 
 from .cart import MAX_QUANTITY
 from .models import Enquiry, Order
-from .rentals import MAX_RENTAL_WEEKS, MAX_START_DAYS_AHEAD, today
+from .rentals import MAX_START_DAYS_AHEAD, max_rental_weeks, today
+from .services import rental_weeks_problem
 
 POSTCODE = re.compile(r"^([1-9]\d{2}) ?(\d{2})$")
 
@@ -61,15 +62,15 @@ class RentalFieldsMixin:
     def add_rental_fields(self, product):
         self.fields["weeks"] = forms.IntegerField(
             label="Antal veckor",
-            min_value=product.min_rental_weeks,
-            max_value=MAX_RENTAL_WEEKS,
             initial=product.min_rental_weeks,
-            error_messages={
-                "invalid": "Ange antalet veckor som en siffra.",
-                "min_value": f"Minsta hyrtid är {product.min_rental_weeks} veckor.",
-                "max_value": f"Du kan hyra högst {MAX_RENTAL_WEEKS} veckor åt gången.",
-            },
-            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            error_messages={"invalid": "Ange antalet veckor som en siffra."},
+            widget=forms.NumberInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "min": product.min_rental_weeks,
+                    "max": max_rental_weeks(),
+                }
+            ),
         )
         self.fields["start"] = forms.DateField(
             label="Önskat startdatum (valfritt)",
@@ -79,6 +80,13 @@ class RentalFieldsMixin:
             error_messages={"invalid": "Ange datumet som ÅÅÅÅ-MM-DD."},
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         )
+
+    def clean_weeks(self):
+        weeks = self.cleaned_data["weeks"]
+        problem = rental_weeks_problem(self.product, weeks)
+        if problem:
+            raise forms.ValidationError(problem)
+        return weeks
 
     def clean_start(self):
         start = self.cleaned_data.get("start")

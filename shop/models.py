@@ -334,6 +334,7 @@ class Order(models.Model):
         READY_FOR_PICKUP = "ready_for_pickup", "Klar att hämta"
         COLLECTED = "collected", "Hämtad"
         CANCELLED = "cancelled", "Avbruten"
+        LAPSED = "lapsed", "Förfallen (inte bekräftad i tid)"
 
     class Delivery(models.TextChoices):
         DELIVERY = "delivery", "Hemleverans"

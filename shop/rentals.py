@@ -12,9 +12,15 @@ from django.utils import timezone
 
 from .models import Order, Product, Rental, RentalUnit
 
-MAX_RENTAL_WEEKS = 52
+# Weeks a session's cart may hold at all; what may be rented is max_rental_weeks().
+SESSION_WEEKS_CEILING = 520
 # How far ahead a patient may choose to start a rental.
 MAX_START_DAYS_AHEAD = 365
+
+
+def max_rental_weeks() -> int:
+    """The longest rental the clinic allows (SHOP_MAX_RENTAL_WEEKS)."""
+    return settings.SHOP_MAX_RENTAL_WEEKS
 
 
 def today() -> date:

@@ -2,14 +2,16 @@
 and enquiries. Each is one transaction; e-mail goes through the outbox after commit."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from clinic.mail import queue_email
+from clinic.models import Location
 
 from .cart import MAX_QUANTITY, CartLine
 from .models import (
@@ -26,9 +28,9 @@ from .money import VAT_RATE, vat_included
 from .notifications import send_enquiry_receipt, send_order_status_email
 from .payment import start_payment
 from .rentals import (
-    MAX_RENTAL_WEEKS,
     expected_date,
     free_unit,
+    max_rental_weeks,
     next_free_start,
     rental_end,
     rental_start,
@@ -44,6 +46,20 @@ def record_price_change(*, item: TreatmentPackage | Product, old_price, user) ->
     return PriceChange.objects.create(
         **{field: item}, old_price=old_price, new_price=item.price, changed_by=user
     )
+
+
+def rental_weeks_problem(product: Product, weeks: int) -> str | None:
+    """Why `weeks` of `product` cannot be rented, for the patient; None when they can.
+
+    The one home of the rule: at least the product's minimum, at most SHOP_MAX_RENTAL_WEEKS
+    (so a few anonymous orders cannot reserve every unit for a year). The cart and checkout
+    forms ask this, and placing an order checks it again.
+    """
+    if weeks < product.min_rental_weeks:
+        return f"Minsta hyrtid är {product.min_rental_weeks} veckor."
+    if weeks > max_rental_weeks():
+        return f"Du kan hyra högst {max_rental_weeks()} veckor åt gången."
+    return None
 
 
 # --- Placing an order ---------------------------------------------------------------------
@@ -121,8 +137,9 @@ def _check_line(line: CartLine, product: Product | None):
         raise CartChanged(f"”{name}” har ändrats. Kontrollera varukorgen.")
     if not 1 <= line.quantity <= MAX_QUANTITY or (line.is_rental and line.quantity != 1):
         raise CartChanged(f"Antalet av ”{name}” går inte att beställa. Kontrollera varukorgen.")
-    if line.is_rental and not product.min_rental_weeks <= line.weeks <= MAX_RENTAL_WEEKS:
-        raise CartChanged(f"Hyrtiden för ”{name}” går inte att boka. Kontrollera varukorgen.")
+    weeks_problem = line.is_rental and rental_weeks_problem(product, line.weeks)
+    if weeks_problem:
+        raise CartChanged(f"”{name}”: {weeks_problem} Kontrollera varukorgen.")
 
 
 @transaction.atomic
@@ -259,13 +276,18 @@ class StatusChangeNotAllowed(Exception):
 
 S = Order.Status
 TRANSITIONS = {
-    S.NEW: {S.CONFIRMED, S.SHIPPED, S.READY_FOR_PICKUP, S.CANCELLED},
+    S.NEW: {S.CONFIRMED, S.SHIPPED, S.READY_FOR_PICKUP, S.CANCELLED, S.LAPSED},
     S.CONFIRMED: {S.SHIPPED, S.READY_FOR_PICKUP, S.CANCELLED},
     S.READY_FOR_PICKUP: {S.COLLECTED, S.CANCELLED},
     S.SHIPPED: set(),
     S.COLLECTED: set(),
     S.CANCELLED: set(),
+    S.LAPSED: set(),
 }
+# Statuses only the shop itself sets (lapse_unconfirmed_orders), never offered to staff.
+AUTOMATIC = {S.LAPSED}
+# Statuses that give back the order's stock and laser units.
+RELEASING = {S.CANCELLED, S.LAPSED}
 ONLY_FOR = {
     S.SHIPPED: Order.Delivery.DELIVERY,
     S.READY_FOR_PICKUP: Order.Delivery.PICKUP,
@@ -273,30 +295,32 @@ ONLY_FOR = {
 }
 
 
-def allowed_statuses(order: Order) -> list[str]:
-    """The statuses `order` may move to next (its own status first)."""
+def allowed_statuses(order: Order, *, automatic: bool = False) -> list[str]:
+    """The statuses `order` may move to next (its own status first); staff's choices unless
+    `automatic` (the shop's own jobs)."""
     return [order.status] + [
         status
         for status in Order.Status.values
         if status in TRANSITIONS[order.status]
         and ONLY_FOR.get(status, order.delivery_method) == order.delivery_method
+        and (automatic or status not in AUTOMATIC)
     ]
 
 
 @transaction.atomic
-def change_order_status(*, order: Order, status: str) -> Order:
+def change_order_status(*, order: Order, status: str, automatic: bool = False) -> Order:
     """Move an order along its flow; cancelling returns its stock and frees its rental units.
     Shipping or handing over an order marks its rentals as out with the patient. The patient
     gets the e-mail of the new status (shop/notifications.py), once."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     if status == order.status:
         return order
-    if status not in allowed_statuses(order):
+    if status not in allowed_statuses(order, automatic=automatic):
         raise StatusChangeNotAllowed(
             f"{order.number}: kan inte gå från ”{order.get_status_display()}” "
             f"till ”{Order.Status(status).label}”."
         )
-    if status == S.CANCELLED:
+    if status in RELEASING:
         _return_stock_and_units(order)
     if status in (S.SHIPPED, S.COLLECTED):
         order.rentals.filter(status=Rental.Status.BOOKED).update(status=Rental.Status.OUT)
@@ -317,6 +341,52 @@ def _return_stock_and_units(order):
             stock=F("stock") + line.quantity
         )
     order.rentals.filter(status__in=Rental.BLOCKING).update(status=Rental.Status.CANCELLED)
+
+
+def unconfirmed_orders_to_lapse(*, now=None):
+    """New orders, unpaid and not confirmed by staff within SHOP_UNCONFIRMED_LAPSE_DAYS, that
+    still hold a laser unit or tracked stock."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.SHOP_UNCONFIRMED_LAPSE_DAYS)
+    return (
+        Order.objects.filter(
+            status=S.NEW,
+            payment_status=Order.PaymentStatus.AWAITING,
+            created_at__lte=cutoff,
+        )
+        .filter(Q(rentals__status__in=Rental.BLOCKING) | Q(lines__from_stock=True))
+        .distinct()
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def lapse_unconfirmed_orders(*, now=None, dry_run: bool = False) -> list[Order]:
+    """Let unconfirmed orders lapse: their stock goes back, their laser units are free for
+    other orders, and each patient gets one e-mail (through the outbox, after commit).
+    Run twice it acts once: a lapsed order is no longer new."""
+    lapsed = []
+    for pk in list(unconfirmed_orders_to_lapse(now=now).values_list("pk", flat=True)):
+        order = Order.objects.select_for_update().get(pk=pk)
+        if order.status != S.NEW:  # confirmed by staff a moment ago
+            continue
+        if dry_run:
+            lapsed.append(order)
+            continue
+        order = change_order_status(order=order, status=S.LAPSED, automatic=True)
+        order = Order.objects.with_lines().get(pk=order.pk)
+        locations = Location.objects.active().order_by("order", "pk")
+        queue_email(
+            key=f"order-lapsed:{order.pk}",
+            to=[order.email],
+            template="shop/email/order_lapsed",
+            context={
+                "order": order,
+                "locations": locations,
+                "lapse_days": settings.SHOP_UNCONFIRMED_LAPSE_DAYS,
+            },
+        )
+        lapsed.append(order)
+    return lapsed
 
 
 RENTAL_TRANSITIONS = {

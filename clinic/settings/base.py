@@ -330,6 +330,10 @@ CLINIC_NOTIFY_EMAILS = env_list("CLINIC_NOTIFY_EMAILS")
 # order day. A home-laser rental starts on that day (or a later day the patient chooses).
 SHOP_PICKUP_WORKING_DAYS = int(os.environ.get("SHOP_PICKUP_WORKING_DAYS", "1"))
 SHOP_DELIVERY_WORKING_DAYS = int(os.environ.get("SHOP_DELIVERY_WORKING_DAYS", "3"))
+# The longest home-laser rental the clinic allows, and how long an order staff have not
+# confirmed keeps its laser unit and tracked stock before it lapses (lapse_unconfirmed_orders).
+SHOP_MAX_RENTAL_WEEKS = int(os.environ.get("SHOP_MAX_RENTAL_WEEKS", "12"))
+SHOP_UNCONFIRMED_LAPSE_DAYS = int(os.environ.get("SHOP_UNCONFIRMED_LAPSE_DAYS", "3"))
 
 # The public address of the site, used in links inside e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -345,7 +349,11 @@ ACCESS_LOG = env_bool("ACCESS_LOG")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "clinic.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "clinic.logs.RequestIdFilter"},
+        # Every handler: no booking, waitlist, offer or order token ever reaches a log.
+        "tokens": {"()": "clinic.logs.TokenFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "clinic.logs.JsonFormatter"},
@@ -355,7 +363,7 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "tokens"],
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

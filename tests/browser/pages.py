@@ -94,6 +94,9 @@ PAGES = [
     PageSpec("waitlist-join", "/boka/stockholm/nybesok/vantelista/"),
     PageSpec("waitlist-joined", "/boka/vantelista/anmald/"),
     PageSpec("waitlist-confirmed", setup=setups.waitlist_confirmed),
+    PageSpec("waitlist-confirmed-free-times", setup=setups.waitlist_confirmed_with_free_times),
+    PageSpec("waitlist-change-confirmed", setup=setups.waitlist_change_confirmed),
+    PageSpec("waitlist-change-gone", setup=setups.waitlist_change_gone, status=404),
     PageSpec("waitlist-offer", setup=setups.waitlist_offer),
     # The shop: cart, checkout, the order's confirmation.
     PageSpec("cart-empty", "/shop/varukorg/"),

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from booking import services, waitlist_signup
+from booking import services, waitlist, waitlist_signup
 from booking.models import Slot, SlotHold, WaitlistOffer
 from booking.schedule import generate_slots
 from booking.weeks import week_param
@@ -137,7 +137,7 @@ def chosen_time_taken_meanwhile(page, base_url):
     return path
 
 
-def waitlist_entry(*, email="vantar@example.com", confirmed=True):
+def waitlist_entry(*, email="vantar@example.com", confirmed=True, time_of_day="any"):
     location, package = offer_of()
     today = timezone.localdate()
     entry = waitlist_signup.join(
@@ -147,7 +147,7 @@ def waitlist_entry(*, email="vantar@example.com", confirmed=True):
             "earliest_date": today,
             "latest_date": today + timedelta(weeks=4),
             "weekdays": "",
-            "time_of_day": "any",
+            "time_of_day": time_of_day,
         },
         patient=services.Patient(
             name="Väntande Patient",
@@ -160,16 +160,43 @@ def waitlist_entry(*, email="vantar@example.com", confirmed=True):
 
 
 def waitlist_offer(page, base_url):
-    """Confirming the entry offers it the first free time that matches, by itself."""
+    """Staff offer the waiting patient the first free time that matches ("Erbjud en tid nu");
+    a time that was free all along is never offered by itself."""
     with_slots()
     entry = waitlist_entry()
-    offer = entry.offers.get(status=WaitlistOffer.Status.OPEN)
+    offer = entry.offers.filter(status=WaitlistOffer.Status.OPEN).first()
+    if offer is None:  # set up once per test, whatever the number of viewports
+        slot = waitlist.matching_free_slots(entry)[0]
+        offer = waitlist.make_offer(entry=entry, slot=slot, by_staff=True)
     return f"/boka/vantelista/erbjudande/{offer.token}/"
 
 
 def waitlist_confirmed(page, base_url):
     entry = waitlist_entry(confirmed=False)
     return f"/boka/vantelista/bekrafta/{entry.token}/"
+
+
+def waitlist_confirmed_with_free_times(page, base_url):
+    """Confirming the e-mail when times that fit are already free: the page lists them."""
+    with_slots()
+    return waitlist_confirmed(page, base_url)
+
+
+def waitlist_change_confirmed(page, base_url):
+    """The link in the change e-mail: joining again with other wishes, confirmed from the inbox."""
+    with_slots()
+    waitlist_entry()
+    entry = waitlist_entry(time_of_day="morning")
+    assert entry.change_token, "joining again with other wishes waits for the inbox"
+    return f"/boka/vantelista/andra/{entry.change_token}/"
+
+
+def waitlist_change_gone(page, base_url):
+    """A change link already used (or replaced by a newer one)."""
+    path = waitlist_change_confirmed(page, base_url)
+    change_token = path.rstrip("/").rsplit("/", 1)[1]
+    waitlist_signup.confirm_change(change_token=change_token)
+    return path
 
 
 # Shop --------------------------------------------------------------------------------------
