@@ -14,18 +14,10 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import Location, Practitioner
+from clinic.models import Location, Practitioner, Weekday
 from shop.models import TreatmentPackage
 
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, "måndag"
-    TUESDAY = 1, "tisdag"
-    WEDNESDAY = 2, "onsdag"
-    THURSDAY = 3, "torsdag"
-    FRIDAY = 4, "fredag"
-    SATURDAY = 5, "lördag"
-    SUNDAY = 6, "söndag"
+__all__ = ["Weekday"]  # booking's forms and admin take it from here too
 
 
 class WeeklySchedule(models.Model):
