@@ -5,7 +5,6 @@ from django.contrib.admin.helpers import ActionForm
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -14,7 +13,7 @@ from clinic.models import Location
 
 from . import services, waitlist
 from .errors import BookingError
-from .forms import normalise_personnummer, normalise_phone
+from .forms import normalise_personnummer, normalise_phone, require_identity
 from .models import (
     Booking,
     ScheduleException,
@@ -111,7 +110,18 @@ class StaffBookingForm(forms.ModelForm):
 
     # As typed ("19850709-9805", "070-123 45 67"): longer than the stored, normalised value.
     phone = forms.CharField(label="Mobiltelefon", max_length=30)
-    personnummer = forms.CharField(label="Personnummer", max_length=20, required=False)
+    email = forms.EmailField(
+        label="E-post",
+        max_length=254,
+        required=False,
+        help_text="Valfritt. Utan e-post skickas ingen bekräftelse eller påminnelse.",
+    )
+    personnummer = forms.CharField(
+        label="Personnummer",
+        max_length=20,
+        required=False,
+        help_text="Saknar patienten svenskt personnummer: lämna tomt och fyll i födelsedatum.",
+    )
     cancel_visit = forms.BooleanField(
         label="Avboka besöket",
         required=False,
@@ -148,8 +158,15 @@ class StaffBookingForm(forms.ModelForm):
         value = (self.cleaned_data.get("personnummer") or "").strip()
         return normalise_personnummer(value) if value else ""
 
+    # Set by BookingAdmin.get_form when the booking service refused a valid form.
+    booking_failure = None
+
     def clean(self):
         cleaned = super().clean()
+        if self.booking_failure:
+            self.add_error("slot" if "slot" in self.fields else None, self.booking_failure)
+        if not self.instance.pk:
+            require_identity(self)
         slot, package = cleaned.get("slot"), cleaned.get("package")
         if slot and package and (not self.instance.pk or slot.pk != self.instance.slot_id):
             try:
@@ -291,6 +308,10 @@ class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdm
                     by_staff=True,
                 )
                 obj.pk, obj._state.adding = booking.pk, False
+                if not booking.email:
+                    messages.warning(
+                        request, "Patienten har ingen e-post: ingen bekräftelse skickades."
+                    )
                 return
             reason = form.cleaned_data.get("cancel_reason", "")
             if form.cleaned_data.get("cancel_visit"):
@@ -309,16 +330,31 @@ class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdm
                 )
         except BookingError as error:
             request.booking_failed = error.message
-            messages.error(request, error.message)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        failure = getattr(request, "booking_failed", None)
+        if failure:
+            form = type(form.__name__, (form,), {"booking_failure": failure})
+        return form
+
+    def log_addition(self, request, obj, message):
+        if not getattr(request, "booking_failed", None):
+            super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        if not getattr(request, "booking_failed", None):
+            super().log_change(request, obj, message)
 
     def response_add(self, request, obj, post_url_continue=None):
         if getattr(request, "booking_failed", None):
-            return HttpResponseRedirect(request.path)
+            # The form again, with what was typed and the service's reason on the time field.
+            return self.changeform_view(request, None)
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
         if getattr(request, "booking_failed", None):
-            return HttpResponseRedirect(request.path)
+            return self.changeform_view(request, str(obj.pk))
         return super().response_change(request, obj)
 
     def has_delete_permission(self, request, obj=None):

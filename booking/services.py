@@ -85,7 +85,9 @@ def book_slot(*, slot, package, patient: Patient, request_token=None, holder=Non
             earlier = Booking.objects.filter(request_token=request_token).first()
             if earlier:
                 return earlier
-        raise SlotTaken from None
+        if Booking.objects.active().filter(slot=slot).exists():
+            raise SlotTaken from None
+        raise  # another rule: never blamed on someone else taking the time
     SlotHold.objects.filter(slot=slot).delete()
     waitlist.leave_after_booking(booking)
     logger.info("booking %s created for slot %s", booking.pk, slot.pk)
@@ -150,6 +152,9 @@ def move_booking(*, booking, new_slot, by_staff=False, reason=""):
 
 
 def send_booking_email(booking, kind, *, key_suffix="", **extra):
+    """Queue the patient's e-mail of this kind; a booking without e-mail (staff) gets none."""
+    if not booking.email:
+        return
     sequence = {
         "confirmed": 0,
         "moved": 1,
@@ -176,12 +181,16 @@ def send_booking_email(booking, kind, *, key_suffix="", **extra):
 def send_reminders(*, now=None):
     """Queue one reminder per upcoming booking within the reminder window; returns how many."""
     now = now or timezone.now()
-    due = Booking.objects.filter(
-        status=Booking.Status.BOOKED,
-        reminder_sent_at__isnull=True,
-        slot__start__gt=now,
-        slot__start__lte=now + timedelta(hours=settings.BOOKING_REMINDER_HOURS),
-    ).values_list("pk", flat=True)
+    due = (
+        Booking.objects.exclude(email="")
+        .filter(
+            status=Booking.Status.BOOKED,
+            reminder_sent_at__isnull=True,
+            slot__start__gt=now,
+            slot__start__lte=now + timedelta(hours=settings.BOOKING_REMINDER_HOURS),
+        )
+        .values_list("pk", flat=True)
+    )
     sent = 0
     for pk in list(due):
         with transaction.atomic():
