@@ -1,13 +1,15 @@
 """Reception's booking admin: phone bookings, the list, "Kom"/"Uteblev" and the time field."""
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import timezone
 
-from booking.models import Booking
+from booking import services
+from booking.models import Booking, Slot
 
 from .conftest import make_slot
 
@@ -101,3 +103,83 @@ def test_a_time_taken_meanwhile_says_so_on_the_time_field_and_keeps_the_input(
     assert response.status_code == 200
     assert "Tiden hann tyvärr bokas av någon annan" in str(form_errors(response)["slot"])
     assert 'value="Åsa Ö"' in response.content.decode()
+
+
+def book(slot, package, *, name="Bo Ek", phone="+46701234567", personnummer="198507099805"):
+    return services.book_slot(
+        slot=slot,
+        package=package,
+        patient=services.Patient(name=name, email="", phone=phone, personnummer=personnummer),
+        by_staff=True,
+    )
+
+
+def listed_names(response):
+    return [booking.name for booking in response.context["cl"].result_list]
+
+
+@pytest.mark.parametrize(
+    "term", ["070-123 45 67", "0701234567", "+46 70 123 45 67", "+46701234567"]
+)
+def test_booking_list_finds_a_phone_however_it_is_typed(
+    client, receptionist, stockholm, nybesok, term
+):
+    book(make_slot(stockholm, hour=9), nybesok, name="Bo Ek")
+    book(make_slot(stockholm, hour=11), nybesok, name="Ann Al", phone="+46731112233")
+    client.force_login(receptionist)
+    assert listed_names(client.get(LIST, {"q": term})) == ["Bo Ek"]
+
+
+@pytest.mark.parametrize("term", ["19850709-9805", "198507099805", "850709-9805", "8507099805"])
+def test_booking_list_finds_a_personnummer_however_it_is_typed_but_never_a_part_of_it(
+    client, receptionist, stockholm, nybesok, term
+):
+    book(make_slot(stockholm, hour=9), nybesok, name="Bo Ek")
+    book(make_slot(stockholm, hour=11), nybesok, name="Ann Al", personnummer="199001012380")
+    client.force_login(receptionist)
+    assert listed_names(client.get(LIST, {"q": term})) == ["Bo Ek"]
+    assert listed_names(client.get(LIST, {"q": "19850709"})) == []
+
+
+def test_booking_list_shows_upcoming_visits_first_and_hides_cancelled_unless_asked(
+    client, receptionist, stockholm, nybesok
+):
+    later = book(make_slot(stockholm, days=5), nybesok, name="Senare")
+    book(make_slot(stockholm, days=2), nybesok, name="Snart")
+    cancelled = book(make_slot(stockholm, days=1), nybesok, name="Avbokad")
+    services.cancel_booking(booking=cancelled, by_staff=True)
+    with time_machine.travel(timezone.now() - timedelta(days=3)):
+        past = book(make_slot(stockholm, days=1), nybesok, name="Förra veckan")
+    assert past.slot.start < timezone.now() < later.slot.start
+    client.force_login(receptionist)
+    assert listed_names(client.get(LIST)) == ["Snart", "Senare", "Förra veckan"]
+    everyone = listed_names(client.get(LIST, {"status": "alla"}))
+    assert everyone == ["Avbokad", "Snart", "Senare", "Förra veckan"]
+    assert listed_names(client.get(LIST, {"status": "cancelled"})) == ["Avbokad"]
+
+
+def test_booking_list_filters_today_tomorrow_and_this_week_by_stockholm_dates(
+    client, receptionist, stockholm, nybesok
+):
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    sunday = monday + timedelta(days=6)
+    names = {}
+    for name, day, hour in [
+        ("I dag sent", today, 23),
+        ("I morgon tidigt", today + timedelta(days=1), 0),
+        ("Söndag", sunday, 12),
+        ("Nästa måndag", sunday + timedelta(days=1), 0),
+    ]:
+        start = timezone.make_aware(datetime.combine(day, time(hour, 30)))
+        slot = Slot.objects.create(location=stockholm, start=start, end=start + timedelta(hours=1))
+        names[name] = book(slot, nybesok, name=name) if start > timezone.now() else None
+    client.force_login(receptionist)
+    booked = {name for name, booking in names.items() if booking}
+    expected = {
+        "i-dag": {"I dag sent"},
+        "i-morgon": {"I morgon tidigt"},
+        "denna-vecka": {"I dag sent", "I morgon tidigt", "Söndag"},
+    }
+    for value, wanted in expected.items():
+        assert set(listed_names(client.get(LIST, {"dag": value}))) == wanted & booked, value
