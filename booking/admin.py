@@ -177,6 +177,13 @@ class StaffBookingForm(forms.ModelForm):
         return cleaned
 
 
+DONE_AS = {
+    Booking.Status.ATTENDED: "markerade som genomförda (Kom)",
+    Booking.Status.NO_SHOW: "markerade som uteblivna",
+    Booking.Status.BOOKED: "tillbaka som bokade",
+}
+
+
 class BookingActionForm(ActionForm):
     """The list's action bar, with the reason the patient reads when the clinic cancels."""
 
@@ -197,7 +204,7 @@ class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdm
     list_filter = ["slot__location", StatusFilter, VisitDayFilter, "package"]
     search_fields = ["name", "email", "phone"]
     date_hierarchy = "slot__start"
-    actions = ["cancel", "mark_attended", "mark_no_show"]
+    actions = ["cancel", "mark_attended", "mark_no_show", "mark_booked"]
     change_list_template = "admin/booking/booking/change_list.html"
 
     def get_queryset(self, request):
@@ -368,17 +375,34 @@ class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdm
             services.cancel_booking(booking=booking, by_staff=True, reason=reason)
         self.message_user(request, "Markerade bokningar är avbokade.", messages.SUCCESS)
 
-    @admin.action(description="Markera som genomförda")
-    @transaction.atomic
+    @admin.action(description="Kom (markera som genomförda)")
     def mark_attended(self, request, queryset):
-        booking_state_changes()  # update() sends no signals
-        queryset.exclude(status=Booking.Status.CANCELLED).update(status=Booking.Status.ATTENDED)
+        self.mark(request, queryset, Booking.Status.ATTENDED)
 
-    @admin.action(description="Markera som uteblivna")
-    @transaction.atomic
+    @admin.action(description="Uteblev (markera som uteblivna)")
     def mark_no_show(self, request, queryset):
-        booking_state_changes()
-        queryset.exclude(status=Booking.Status.CANCELLED).update(status=Booking.Status.NO_SHOW)
+        self.mark(request, queryset, Booking.Status.NO_SHOW)
+
+    @admin.action(description="Ångra Kom/Uteblev (tillbaka till bokad, samma dag)")
+    def mark_booked(self, request, queryset):
+        self.mark(request, queryset, Booking.Status.BOOKED)
+
+    def mark(self, request, queryset, status):
+        """One service call per visit; the message says what was done and what was skipped."""
+        done, skipped = 0, []
+        for booking in queryset.select_related("slot"):
+            try:
+                services.mark_visit(booking=booking, status=status)
+            except BookingError as error:
+                skipped.append(f"{booking.name} {local(booking.slot.start)} ({error.message})")
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} besök {DONE_AS[status]}.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request, "Inte ändrade: " + "; ".join(skipped) + ".", messages.WARNING
+            )
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "day_locations": Location.objects.active()}

@@ -11,7 +11,7 @@ from django.utils import timezone
 from clinic.mail import queue_email
 
 from . import waitlist
-from .errors import ChangeNotAllowed, SlotNotBookable, SlotTaken
+from .errors import ChangeNotAllowed, SlotNotBookable, SlotTaken, StatusChangeNotAllowed
 from .ics import booking_calendar
 from .models import Booking, Slot, SlotHold
 from .slotcache import booking_state_changes
@@ -95,6 +95,43 @@ def book_slot(*, slot, package, patient: Patient, request_token=None, holder=Non
     return booking
 
 
+S = Booking.Status
+# Every status a booking may go to next. Back to "booked" undoes "Kom"/"Uteblev".
+TRANSITIONS = {
+    S.BOOKED: {S.CANCELLED, S.ATTENDED, S.NO_SHOW},
+    S.ATTENDED: {S.BOOKED},
+    S.NO_SHOW: {S.BOOKED},
+    S.CANCELLED: set(),
+}
+
+
+def check_transition(booking, status):
+    if status not in TRANSITIONS[booking.status]:
+        raise StatusChangeNotAllowed(
+            f"kan inte gå från ”{booking.get_status_display()}” till ”{S(status).label}”"
+        )
+
+
+@transaction.atomic
+def mark_visit(*, booking, status, now=None):
+    """Reception's "Kom" (attended) and "Uteblev" (no-show), once the visit has started, and
+    their undo (back to booked) on the visit's own day (Stockholm date)."""
+    now = now or timezone.now()
+    booking_state_changes()
+    booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
+    if status == booking.status:
+        return booking
+    check_transition(booking, status)
+    if status in (S.ATTENDED, S.NO_SHOW) and booking.slot.start > now:
+        raise StatusChangeNotAllowed("besöket har inte börjat")
+    if status == S.BOOKED and timezone.localdate(booking.slot.start) != timezone.localdate(now):
+        raise StatusChangeNotAllowed("kan bara ångras samma dag som besöket")
+    booking.status = status
+    booking.save(update_fields=["status"])
+    logger.info("booking %s marked %s", booking.pk, status)
+    return booking
+
+
 @transaction.atomic
 def cancel_booking(*, booking, by_staff=False, reason=""):
     """Cancel the visit. `by_staff`: the clinic cancels it, and the patient's e-mail says so,
@@ -105,6 +142,7 @@ def cancel_booking(*, booking, by_staff=False, reason=""):
         return booking
     if not by_staff and not booking.can_be_changed():
         raise ChangeNotAllowed
+    check_transition(booking, S.CANCELLED)
     booking.status = Booking.Status.CANCELLED
     booking.cancelled_at = timezone.now()
     booking.cancelled_by_clinic = by_staff

@@ -183,3 +183,58 @@ def test_booking_list_filters_today_tomorrow_and_this_week_by_stockholm_dates(
     }
     for value, wanted in expected.items():
         assert set(listed_names(client.get(LIST, {"dag": value}))) == wanted & booked, value
+
+
+def act(client, action, *bookings, url=LIST):
+    response = client.post(
+        url, {"action": action, "_selected_action": [b.pk for b in bookings]}, follow=True
+    )
+    return [str(m) for m in response.context["messages"]]
+
+
+def booked_now_plus(stockholm, nybesok, *, hours, name):
+    """A visit `hours` from now (negative: already started), booked while it was bookable."""
+    start = (timezone.now() + timedelta(hours=hours)).replace(second=0, microsecond=0)
+    slot = Slot.objects.create(location=stockholm, start=start, end=start + timedelta(hours=1))
+    with time_machine.travel(start - timedelta(days=2)):
+        return book(slot, nybesok, name=name)
+
+
+def test_kom_marks_a_started_visit_and_skips_a_future_one_by_name(
+    client, receptionist, stockholm, nybesok
+):
+    started = booked_now_plus(stockholm, nybesok, hours=-0.5, name="Bo Ek")
+    future = booked_now_plus(stockholm, nybesok, hours=3, name="Ann Al")
+    client.force_login(receptionist)
+    shown = act(client, "mark_attended", started, future)
+    started.refresh_from_db(), future.refresh_from_db()
+    assert (started.status, future.status) == ("attended", "booked")
+    assert "1 besök markerade som genomförda (Kom)." in shown
+    assert any(m.startswith("Inte ändrade: Ann Al") and "har inte börjat" in m for m in shown)
+
+
+def test_uteblev_is_undone_the_same_day_but_not_the_next(client, receptionist, stockholm, nybesok):
+    visit = booked_now_plus(stockholm, nybesok, hours=-1, name="Bo Ek")
+    client.force_login(receptionist)
+    act(client, "mark_no_show", visit)
+    visit.refresh_from_db()
+    assert visit.status == "no_show"
+    act(client, "mark_booked", visit)
+    visit.refresh_from_db()
+    assert visit.status == "booked"
+    act(client, "mark_no_show", visit)
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        shown = act(client, "mark_booked", visit)
+    visit.refresh_from_db()
+    assert visit.status == "no_show"
+    assert any("kan bara ångras samma dag som besöket" in m for m in shown)
+
+
+def test_a_cancelled_visit_is_neither_kom_nor_uteblev(client, receptionist, stockholm, nybesok):
+    visit = booked_now_plus(stockholm, nybesok, hours=-1, name="Bo Ek")
+    services.cancel_booking(booking=visit, by_staff=True)
+    client.force_login(receptionist)
+    shown = act(client, "mark_attended", visit, url=f"{LIST}?status=alla")
+    visit.refresh_from_db()
+    assert visit.status == "cancelled"
+    assert any("från ”Avbokad” till ”Genomförd”" in m for m in shown)
