@@ -13,6 +13,7 @@ from clinic.models import Location
 
 from . import services, waitlist
 from .admin_list import StatusFilter, VisitDayFilter, exact_matches, upcoming_first
+from .admin_slots import chosen_location, limit_slot_field
 from .errors import BookingError
 from .forms import normalise_personnummer, normalise_phone, require_identity
 from .models import (
@@ -143,14 +144,17 @@ class StaffBookingForm(forms.ModelForm):
             "message",
         ]
 
+    # Set by BookingAdmin.get_form from the address (?mottagning=...): its times only.
+    location = None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "slot" in self.fields:
-            slots = Slot.objects.upcoming().free().select_related("location")
-            if self.instance.pk:
-                slots = slots | Slot.objects.filter(pk=self.instance.slot_id)
-            self.fields["slot"].queryset = slots.order_by("start")
-            self.fields["slot"].label_from_instance = lambda s: f"{s.location} {local(s.start)}"
+            if self.instance.pk:  # a move stays at the visit's location
+                current = self.instance.slot
+                limit_slot_field(self.fields["slot"], location=current.location, current=current)
+            else:
+                limit_slot_field(self.fields["slot"], location=self.location)
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data["phone"])
@@ -340,10 +344,11 @@ class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdm
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        failure = getattr(request, "booking_failed", None)
-        if failure:
-            form = type(form.__name__, (form,), {"booking_failure": failure})
-        return form
+        chosen = {
+            "booking_failure": getattr(request, "booking_failed", None),
+            "location": chosen_location(request),
+        }
+        return type(form.__name__, (form,), chosen)
 
     def log_addition(self, request, obj, message):
         if not getattr(request, "booking_failed", None):

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from booking import services
 from booking.models import Booking, Slot
@@ -238,3 +239,47 @@ def test_a_cancelled_visit_is_neither_kom_nor_uteblev(client, receptionist, stoc
     visit.refresh_from_db()
     assert visit.status == "cancelled"
     assert any("från ”Avbokad” till ”Genomförd”" in m for m in shown)
+
+
+def test_new_booking_offers_only_the_chosen_locations_free_times_grouped_by_day(
+    client, receptionist, stockholm, goteborg, nybesok, slots
+):
+    taken = Slot.objects.at(stockholm).upcoming().order_by("start").first()
+    book(taken, nybesok)
+    client.force_login(receptionist)
+    listing = client.get(LIST).content.decode()
+    assert f"{ADD}?mottagning=stockholm" in listing
+    field = client.get(ADD, {"mottagning": "stockholm"}).context["adminform"].form["slot"].field
+    groups = [(label, options) for label, options in field.choices if label]
+    offered = {int(str(value)) for _, options in groups for value, _ in options}
+    free = Slot.objects.at(stockholm).upcoming().free()
+    assert offered == set(free.values_list("pk", flat=True)) and taken.pk not in offered
+    days = {timezone.localdate(slot.start) for slot in free}
+    assert len(groups) == len(days) and all(label.startswith("Stockholm, ") for label, _ in groups)
+    first_day = min(days)
+    assert groups[0][0] == f"Stockholm, {date_format(first_day, 'l j F Y')}"
+    assert not Slot.objects.at(goteborg).filter(pk__in=offered).exists()
+
+
+def test_new_booking_without_a_chosen_location_links_to_each_locations_times(
+    client, receptionist, stockholm, goteborg, slots
+):
+    client.force_login(receptionist)
+    response = client.get(ADD)
+    html = response.content.decode()
+    assert f'href="{ADD}?mottagning=goteborg"' in html
+    labels = [label for label, _ in response.context["adminform"].form["slot"].field.choices]
+    assert any(label.startswith("Göteborg, ") for label in labels)
+    assert any(label.startswith("Stockholm, ") for label in labels)
+
+
+def test_a_booking_made_from_the_chosen_locations_form_is_booked(
+    client, receptionist, stockholm, nybesok, slots
+):
+    slot = Slot.objects.at(stockholm).upcoming().free().order_by("start").first()
+    client.force_login(receptionist)
+    url = f"{ADD}?mottagning=stockholm"
+    response = client.post(url, phone_booking(slot, nybesok, email="bo@example.com"))
+    assert response.status_code == 302
+    assert Booking.objects.get().slot == slot
+    assert mail.outbox[-1].to == ["bo@example.com"]
