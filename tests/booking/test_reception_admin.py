@@ -247,8 +247,6 @@ def test_new_booking_offers_only_the_chosen_locations_free_times_grouped_by_day(
     taken = Slot.objects.at(stockholm).upcoming().order_by("start").first()
     book(taken, nybesok)
     client.force_login(receptionist)
-    listing = client.get(LIST).content.decode()
-    assert f"{ADD}?mottagning=stockholm" in listing
     field = client.get(ADD, {"mottagning": "stockholm"}).context["adminform"].form["slot"].field
     groups = [(label, options) for label, options in field.choices if label]
     offered = {int(str(value)) for _, options in groups for value, _ in options}
