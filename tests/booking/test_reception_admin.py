@@ -6,10 +6,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from booking import services
+from booking.errors import SlotTaken
 from booking.models import Booking, Slot
 
 from .conftest import make_slot
@@ -91,9 +93,6 @@ def test_phone_booking_with_a_wrong_personnummer_errs_on_that_field(
 def test_a_time_taken_meanwhile_says_so_on_the_time_field_and_keeps_the_input(
     client, receptionist, stockholm, nybesok, monkeypatch
 ):
-    from booking import services
-    from booking.errors import SlotTaken
-
     def taken(**kwargs):
         raise SlotTaken
 
@@ -281,3 +280,38 @@ def test_a_booking_made_from_the_chosen_locations_form_is_booked(
     assert response.status_code == 302
     assert Booking.objects.get().slot == slot
     assert mail.outbox[-1].to == ["bo@example.com"]
+
+
+def test_a_patient_without_email_gets_no_reminder_or_cancellation_mail(
+    client, receptionist, stockholm, nybesok
+):
+    visit = booked_now_plus(stockholm, nybesok, hours=20, name="Bo Ek")
+    call_command("send_booking_reminders")
+    client.force_login(receptionist)
+    act(client, "cancel", visit)
+    visit.refresh_from_db()
+    assert visit.status == "cancelled" and visit.reminder_sent_at is None
+    assert mail.outbox == []
+
+
+def test_a_move_refused_by_the_service_keeps_the_form_with_the_reason_on_the_time(
+    client, receptionist, stockholm, nybesok, admin_form, monkeypatch
+):
+    first = make_slot(stockholm, hour=9)
+    visit = book(first, nybesok)
+    other = make_slot(stockholm, hour=14)
+
+    def taken(**kwargs):
+        raise SlotTaken
+
+    client.force_login(receptionist)
+    url = f"{LIST}{visit.pk}/change/"
+    data = admin_form(client.get(url))
+    data.update(slot=str(other.pk), name="Bo Ekström")
+    monkeypatch.setattr(services, "move_booking", taken)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Tiden hann tyvärr bokas av någon annan" in str(form_errors(response)["slot"])
+    assert 'value="Bo Ekström"' in response.content.decode()
+    visit.refresh_from_db()
+    assert (visit.slot_id, visit.name) == (first.pk, "Bo Ek")
