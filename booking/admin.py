@@ -5,16 +5,19 @@ from django.contrib.admin.helpers import ActionForm
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 
 from clinic.admin_selection import DeclaredFiltersOnlyMixin, ValidSelectionMixin
 from clinic.models import Location
+from clinic.phones import format_national
 
 from . import services, waitlist
+from .admin_list import StatusFilter, VisitDayFilter, exact_matches, upcoming_first
+from .admin_slots import chosen_location, limit_slot_field
 from .errors import BookingError
-from .forms import normalise_personnummer, normalise_phone
+from .forms import normalise_personnummer, normalise_phone, require_identity
 from .models import (
     Booking,
     ScheduleException,
@@ -111,7 +114,18 @@ class StaffBookingForm(forms.ModelForm):
 
     # As typed ("19850709-9805", "070-123 45 67"): longer than the stored, normalised value.
     phone = forms.CharField(label="Mobiltelefon", max_length=30)
-    personnummer = forms.CharField(label="Personnummer", max_length=20, required=False)
+    email = forms.EmailField(
+        label="E-post",
+        max_length=254,
+        required=False,
+        help_text="Valfritt. Utan e-post skickas ingen bekräftelse eller påminnelse.",
+    )
+    personnummer = forms.CharField(
+        label="Personnummer",
+        max_length=20,
+        required=False,
+        help_text="Saknar patienten svenskt personnummer: lämna tomt och fyll i födelsedatum.",
+    )
     cancel_visit = forms.BooleanField(
         label="Avboka besöket",
         required=False,
@@ -132,14 +146,17 @@ class StaffBookingForm(forms.ModelForm):
             "message",
         ]
 
+    # Set by BookingAdmin.get_form from the address (?mottagning=...): its times only.
+    location = None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "slot" in self.fields:
-            slots = Slot.objects.upcoming().free().select_related("location")
-            if self.instance.pk:
-                slots = slots | Slot.objects.filter(pk=self.instance.slot_id)
-            self.fields["slot"].queryset = slots.order_by("start")
-            self.fields["slot"].label_from_instance = lambda s: f"{s.location} {local(s.start)}"
+            if self.instance.pk:  # a move stays at the visit's location
+                current = self.instance.slot
+                limit_slot_field(self.fields["slot"], location=current.location, current=current)
+            else:
+                limit_slot_field(self.fields["slot"], location=self.location)
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data["phone"])
@@ -148,8 +165,15 @@ class StaffBookingForm(forms.ModelForm):
         value = (self.cleaned_data.get("personnummer") or "").strip()
         return normalise_personnummer(value) if value else ""
 
+    # Set by BookingAdmin.get_form when the booking service refused a valid form.
+    booking_failure = None
+
     def clean(self):
         cleaned = super().clean()
+        if self.booking_failure:
+            self.add_error("slot" if "slot" in self.fields else None, self.booking_failure)
+        if not self.instance.pk:
+            require_identity(self)
         slot, package = cleaned.get("slot"), cleaned.get("package")
         if slot and package and (not self.instance.pk or slot.pk != self.instance.slot_id):
             try:
@@ -157,6 +181,13 @@ class StaffBookingForm(forms.ModelForm):
             except BookingError as error:
                 self.add_error("slot", error.message)
         return cleaned
+
+
+DONE_AS = {
+    Booking.Status.ATTENDED: "markerade som genomförda (Kom)",
+    Booking.Status.NO_SHOW: "markerade som uteblivna",
+    Booking.Status.BOOKED: "tillbaka som bokade",
+}
 
 
 class BookingActionForm(ActionForm):
@@ -174,29 +205,29 @@ class BookingActionForm(ActionForm):
 class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdmin):
     form = StaffBookingForm
     action_form = BookingActionForm
-    list_display = [
-        "visit",
-        "location",
-        "package",
-        "name",
-        "masked_id",
-        "phone",
-        "email",
-        "status",
-    ]
-    list_filter = [
-        "slot__location",
-        "status",
-        ("slot__start", admin.DateFieldListFilter),
-        "package",
-    ]
+    # Narrow enough for 1280 px without sideways scrolling: the location shares the visit's
+    # cell, personnummer and phone the patient's; the e-mail is searchable instead.
+    list_display = ["visit", "package", "patient", "status"]
+    list_filter = ["slot__location", StatusFilter, VisitDayFilter, "package"]
     search_fields = ["name", "email", "phone"]
     date_hierarchy = "slot__start"
-    actions = ["cancel", "mark_attended", "mark_no_show"]
+    actions = ["cancel", "mark_attended", "mark_no_show", "mark_booked"]
     change_list_template = "admin/booking/booking/change_list.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("slot__location", "package")
+
+    def get_ordering(self, request):
+        return upcoming_first()
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also a phone or personnummer in any format ("070-123 45 67", "850709-9805"),
+        matched exactly as the patient forms store it (never a part of a personnummer)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        exact = exact_matches(search_term.strip()) if search_term.strip() else None
+        if exact:
+            results |= queryset.filter(exact)
+        return results, may_have_duplicates
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -245,15 +276,16 @@ class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdm
 
     @admin.display(description="Besök", ordering="slot__start")
     def visit(self, booking):
-        return local(booking.slot.start)
+        return format_html("{}<br>{}", local(booking.slot.start), booking.slot.location)
 
-    @admin.display(description="Mottagning", ordering="slot__location")
-    def location(self, booking):
-        return booking.slot.location
-
-    @admin.display(description="Personnummer")
-    def masked_id(self, booking):
-        return booking.masked_personnummer
+    @admin.display(description="Patient", ordering="name")
+    def patient(self, booking):
+        return format_html(
+            "{}<br>{}<br>{}",
+            booking.name,
+            booking.masked_personnummer,
+            format_national(booking.phone),
+        )
 
     @admin.display(description="Personnummer / födelsedatum")
     def identity(self, booking):
@@ -291,6 +323,10 @@ class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdm
                     by_staff=True,
                 )
                 obj.pk, obj._state.adding = booking.pk, False
+                if not booking.email:
+                    messages.warning(
+                        request, "Patienten har ingen e-post: ingen bekräftelse skickades."
+                    )
                 return
             reason = form.cleaned_data.get("cancel_reason", "")
             if form.cleaned_data.get("cancel_visit"):
@@ -309,16 +345,32 @@ class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdm
                 )
         except BookingError as error:
             request.booking_failed = error.message
-            messages.error(request, error.message)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        chosen = {
+            "booking_failure": getattr(request, "booking_failed", None),
+            "location": chosen_location(request),
+        }
+        return type(form.__name__, (form,), chosen)
+
+    def log_addition(self, request, obj, message):
+        if not getattr(request, "booking_failed", None):
+            super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        if not getattr(request, "booking_failed", None):
+            super().log_change(request, obj, message)
 
     def response_add(self, request, obj, post_url_continue=None):
         if getattr(request, "booking_failed", None):
-            return HttpResponseRedirect(request.path)
+            # The form again, with what was typed and the service's reason on the time field.
+            return self.changeform_view(request, None)
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
         if getattr(request, "booking_failed", None):
-            return HttpResponseRedirect(request.path)
+            return self.changeform_view(request, str(obj.pk))
         return super().response_change(request, obj)
 
     def has_delete_permission(self, request, obj=None):
@@ -332,17 +384,34 @@ class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdm
             services.cancel_booking(booking=booking, by_staff=True, reason=reason)
         self.message_user(request, "Markerade bokningar är avbokade.", messages.SUCCESS)
 
-    @admin.action(description="Markera som genomförda")
-    @transaction.atomic
+    @admin.action(description="Kom (markera som genomförda)")
     def mark_attended(self, request, queryset):
-        booking_state_changes()  # update() sends no signals
-        queryset.exclude(status=Booking.Status.CANCELLED).update(status=Booking.Status.ATTENDED)
+        self.mark(request, queryset, Booking.Status.ATTENDED)
 
-    @admin.action(description="Markera som uteblivna")
-    @transaction.atomic
+    @admin.action(description="Uteblev (markera som uteblivna)")
     def mark_no_show(self, request, queryset):
-        booking_state_changes()
-        queryset.exclude(status=Booking.Status.CANCELLED).update(status=Booking.Status.NO_SHOW)
+        self.mark(request, queryset, Booking.Status.NO_SHOW)
+
+    @admin.action(description="Ångra Kom/Uteblev (tillbaka till bokad, samma dag)")
+    def mark_booked(self, request, queryset):
+        self.mark(request, queryset, Booking.Status.BOOKED)
+
+    def mark(self, request, queryset, status):
+        """One service call per visit; the message says what was done and what was skipped."""
+        done, skipped = 0, []
+        for booking in queryset.select_related("slot"):
+            try:
+                services.mark_visit(booking=booking, status=status)
+            except BookingError as error:
+                skipped.append(f"{booking.name} {local(booking.slot.start)} ({error.message})")
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} besök {DONE_AS[status]}.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request, "Inte ändrade: " + "; ".join(skipped) + ".", messages.WARNING
+            )
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "day_locations": Location.objects.active()}

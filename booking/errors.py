@@ -40,3 +40,7 @@ class OfferGone(BookingError):
 
 class CannotOffer(BookingError):
     message = "Tiden kan inte erbjudas."
+
+
+class StatusChangeNotAllowed(BookingError):
+    message = "Besökets status kan inte ändras så."

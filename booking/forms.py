@@ -39,6 +39,21 @@ def normalise_phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def require_identity(form):
+    """The rule of every patient form (and the constraint `booking_identifies_the_patient`):
+    a personnummer, or a date of birth for a patient without one. The error names the field."""
+    cleaned = form.cleaned_data
+    if (
+        not cleaned.get("personnummer")
+        and not cleaned.get("date_of_birth")
+        and "personnummer" not in form.errors
+        and "date_of_birth" not in form.errors
+    ):
+        form.add_error(
+            "personnummer", "Fyll i personnummer, eller födelsedatum om du saknar personnummer."
+        )
+
+
 class SlotChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, slot):
         local = timezone.localtime(slot.start)
@@ -107,15 +122,7 @@ class PatientFields(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            not cleaned.get("personnummer")
-            and not cleaned.get("date_of_birth")
-            and "personnummer" not in self.errors
-            and "date_of_birth" not in self.errors
-        ):
-            self.add_error(
-                "personnummer", "Fyll i personnummer, eller födelsedatum om du saknar personnummer."
-            )
+        require_identity(self)
         return cleaned
 
 

@@ -238,6 +238,8 @@ class Booking(PatientDetails):
         ATTENDED = "attended", "Genomförd"
         NO_SHOW = "no_show", "Uteblev"
 
+    # Optional here: reception books for patients without e-mail (the patient's form asks).
+    email = models.EmailField("e-post", max_length=254, blank=True)
     slot = models.ForeignKey(
         Slot, on_delete=models.PROTECT, related_name="bookings", verbose_name="tid"
     )
