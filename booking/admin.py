@@ -38,7 +38,7 @@ def local(dt):
 
 @admin.register(WeeklySchedule)
 class WeeklyScheduleAdmin(ValidSelectionMixin, admin.ModelAdmin):
-    list_display = ["location", "weekday", "start_time", "end_time", "slot_minutes", "practitioner"]
+    list_display = ["location", "practitioner", "weekday", "start_time", "end_time"]
     list_filter = ["location", "weekday"]
     list_select_related = ["location", "practitioner"]
     actions = ["generate"]

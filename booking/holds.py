@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .errors import SlotTaken, TooManyHolds
-from .models import Booking, Slot, SlotHold
+from .models import Reservation, Slot, SlotHold
+from .reservations import reserve
 from .slotcache import booking_state_changes
 
 SESSION_KEY = "booking_holder"
@@ -27,13 +28,16 @@ def current_hold(holder):
 
 
 @transaction.atomic
-def hold_slot(*, slot, holder, client_address=None, minutes=None, now=None) -> SlotHold:
-    """Hold the slot for the holder, releasing any other slot it held. SlotTaken if someone else
-    holds or has booked it. Twenty holders at once: one row per slot makes exactly one win."""
+def hold_slot(*, slot, package, holder, client_address=None, minutes=None, now=None) -> SlotHold:
+    """Hold the time for the package from the slot's start for the holder, releasing any other
+    time it held. SlotTaken if anyone else's hold or booking overlaps it; of twenty holders at
+    once exactly one wins (the practitioner's reservations never overlap)."""
     now = now or timezone.now()
     expires = now + timedelta(minutes=minutes or settings.HOLD_MINUTES)
     booking_state_changes()  # first: every writer of holds takes this lock before others
-    slot = Slot.objects.select_for_update().get(pk=slot.pk)
+    slot = (
+        Slot.objects.select_for_update(of=("self",)).select_related("practitioner").get(pk=slot.pk)
+    )
     if client_address and (
         SlotHold.objects.active(now)
         .filter(client_address=client_address)
@@ -42,23 +46,22 @@ def hold_slot(*, slot, holder, client_address=None, minutes=None, now=None) -> S
         >= settings.HOLDS_PER_ADDRESS
     ):
         raise TooManyHolds
-    if Booking.objects.active().filter(slot=slot).exists():
-        raise SlotTaken
-    SlotHold.objects.filter(holder=holder).exclude(slot=slot).delete()
-    taken_over = (
-        SlotHold.objects.filter(slot=slot)
-        .filter(Q(expires_at__lte=now) | Q(holder=holder))
-        .update(holder=holder, client_address=client_address, expires_at=expires, created_at=now)
-    )
-    if not taken_over:
-        try:
-            with transaction.atomic():
-                SlotHold.objects.create(
-                    slot=slot, holder=holder, client_address=client_address, expires_at=expires
-                )
-        except IntegrityError:
-            raise SlotTaken from None
-    return SlotHold.objects.get(slot=slot)
+    # This holder's earlier hold, and an ended one on this start, give way (with their time).
+    Reservation.objects.filter(
+        Q(hold__holder=holder) | Q(hold__slot=slot, hold__expires_at__lte=now)
+    ).delete()
+    reservation = reserve(slot=slot, package=package, expires_at=expires, now=now)
+    try:
+        with transaction.atomic():
+            return SlotHold.objects.create(
+                slot=slot,
+                reservation=reservation,
+                holder=holder,
+                client_address=client_address,
+                expires_at=expires,
+            )
+    except IntegrityError:
+        raise SlotTaken from None
 
 
 @transaction.atomic
@@ -66,15 +69,16 @@ def release(holder):
     """Let go of whatever the holder holds."""
     if SlotHold.objects.filter(holder=holder).exists():
         booking_state_changes()
-        SlotHold.objects.filter(holder=holder).delete()
+        Reservation.objects.filter(hold__holder=holder).delete()  # the hold goes with it
 
 
 @transaction.atomic
 def tidy(now=None):
     """Delete holds that ended more than a day ago (they already block nothing)."""
     now = now or timezone.now()
-    old = SlotHold.objects.filter(expires_at__lt=now - timedelta(days=1))
-    if not old.exists():
-        return 0
-    booking_state_changes()
-    return old.delete()[0]
+    old = Reservation.objects.filter(hold__expires_at__lt=now - timedelta(days=1))
+    count = old.count()
+    if count:
+        booking_state_changes()
+        old.delete()  # each with its hold
+    return count

@@ -16,7 +16,7 @@ def booking_calendar(booking, *, cancelled=False, sequence=0) -> str:
     event.add("sequence", sequence)
     event.add("dtstamp", booking.created_at)
     event.add("dtstart", booking.slot.start)
-    event.add("dtend", booking.slot.end)
+    event.add("dtend", booking.end)
     event.add("summary", f"{booking.package.name} – Ortomed fotspecialister")
     address = ", ".join(p for p in [location.name, location.full_address] if p)
     event["location"] = vText(address)

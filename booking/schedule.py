@@ -1,4 +1,4 @@
-"""Turn weekly schedules into bookable slots, correctly across daylight-saving changes."""
+"""Turn practitioners' weekly hours into start times, correctly across daylight-saving changes."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import waitlist
-from .models import Booking, ScheduleException, Slot, WeeklySchedule
+from .models import ScheduleException, Slot, WeeklySchedule
 from .slotcache import booking_state_changes
 
 
@@ -33,22 +33,28 @@ def local_instant(day: date, at, zone: ZoneInfo):
 
 
 def planned_slots(schedule: WeeklySchedule, day: date, zone: ZoneInfo):
-    step = timedelta(minutes=schedule.slot_minutes)
+    """(start, end of the working stretch) for every start on the grid from the schedule's start
+    while a grid step still fits. Local times that do not exist that day (spring) are skipped;
+    the end is the stretch's end as the clock on the wall shows it."""
+    step = timedelta(minutes=settings.BOOKING_GRID_MINUTES)
     start = datetime.combine(day, schedule.start_time)
-    end_of_day = datetime.combine(day, schedule.end_time)
-    while start + step <= end_of_day:
+    end_of_stretch = datetime.combine(day, schedule.end_time)
+    finish = local_instant(day, schedule.end_time, zone) or (
+        local_instant(day, (end_of_stretch + timedelta(hours=1)).time(), zone)
+    )
+    while start + step <= end_of_stretch:
         begin = local_instant(day, start.time(), zone)
-        if begin:
-            yield begin, begin + step
+        if begin and begin < finish:
+            yield begin, finish
         start += step
 
 
 @transaction.atomic
 def generate_slots(*, weeks: int, start_day: date | None = None, locations=None, dry_run=False):
-    """Create the slots of the next `weeks` weeks from the schedules; safe to run again.
+    """Create the start times of the next `weeks` weeks from the schedules; safe to run again.
 
-    Existing slots are never moved. Free future slots that a closure now covers
-    are removed; booked slots are never touched.
+    Existing starts are never moved. Free future starts that a closure now covers are
+    removed; booked ones are never touched.
     """
     zone = ZoneInfo(settings.TIME_ZONE)
     first = start_day or timezone.localdate()
@@ -81,9 +87,10 @@ def generate_slots(*, weeks: int, start_day: date | None = None, locations=None,
         Slot.objects.filter(
             start__gte=datetime.combine(first, datetime.min.time(), tzinfo=zone),
             start__lt=datetime.combine(last, datetime.min.time(), tzinfo=zone),
-        ).values_list("location_id", "start")
+        ).values_list("practitioner_id", "start")
     )
-    new = [slot for slot in wanted if (slot.location_id, slot.start) not in existing]
+    new = [slot for slot in wanted if (slot.practitioner_id, slot.start) not in existing]
+    new = list({(slot.practitioner_id, slot.start): slot for slot in new}.values())
     result = GenerationResult(created=len(new))
 
     closed_free = Slot.objects.none()
@@ -93,7 +100,7 @@ def generate_slots(*, weeks: int, start_day: date | None = None, locations=None,
             start__date__gte=closure.date_from,
             start__date__lte=closure.date_to,
             start__gt=timezone.now(),
-        ).exclude(bookings__in=Booking.objects.all())
+        ).filter(bookings__isnull=True, hold__isnull=True, offers__isnull=True)
         if closure.practitioner_id:
             closed = closed.filter(practitioner_id=closure.practitioner_id)
         closed_free = closed_free | closed
@@ -105,10 +112,10 @@ def generate_slots(*, weeks: int, start_day: date | None = None, locations=None,
         Slot.objects.bulk_create(new, ignore_conflicts=True)
         closed_free.delete()
         if new:
-            wanted = {(slot.location_id, slot.start) for slot in new}
+            wanted = {(slot.practitioner_id, slot.start) for slot in new}
             starts = [start for _, start in wanted]
             created = Slot.objects.filter(start__range=(min(starts), max(starts)))
             waitlist.offer_new_slots_after_commit(
-                slot.pk for slot in created if (slot.location_id, slot.start) in wanted
+                slot.pk for slot in created if (slot.practitioner_id, slot.start) in wanted
             )
     return result

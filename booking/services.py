@@ -6,14 +6,17 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from clinic.mail import queue_email
+from clinic.models import Practitioner
 
 from . import waitlist
 from .errors import ChangeNotAllowed, SlotNotBookable, SlotTaken, StatusChangeNotAllowed
 from .ics import booking_calendar
-from .models import Booking, Slot, SlotHold
+from .models import Booking, Reservation, Slot, SlotHold
+from .reservations import release, reserve
 from .slotcache import booking_state_changes
 
 logger = logging.getLogger(__name__)
@@ -30,7 +33,7 @@ class Patient:
 
 
 def check_bookable(*, slot, package, now=None):
-    """Raise SlotNotBookable unless the package may be booked in this slot (taken or not)."""
+    """Raise SlotNotBookable unless the package may be booked at this start (taken or not)."""
     now = now or timezone.now()
     if not package.is_active or not package.locations.filter(pk=slot.location_id).exists():
         raise SlotNotBookable("Behandlingen erbjuds inte på den mottagningen.")
@@ -38,33 +41,61 @@ def check_bookable(*, slot, package, now=None):
         raise SlotNotBookable("Den tiden har redan passerat eller är för nära i tid att boka.")
     if slot.end - slot.start < timedelta(minutes=package.duration_minutes):
         raise SlotNotBookable("Tiden är för kort för den behandlingen.")
+    practitioner = slot.practitioner
+    if not practitioner.is_active or practitioner.excluded_packages.filter(pk=package.pk).exists():
+        raise SlotNotBookable("Fotspecialisten utför inte den behandlingen.")
 
 
-def check_not_held(*, slot, holder=None, now=None):
-    held = SlotHold.objects.active(now).filter(slot=slot)
-    if holder:
-        held = held.exclude(holder=holder)
-    if held.exists():
-        raise SlotTaken("Tiden är reserverad för någon annan just nu. Välj en annan tid.")
+def fair_choices(slot, package, holder=None):
+    """The free starts at the slot's time and location for the package, of any practitioner
+    who performs it, the one with the fewest visits that day first ("Första lediga")."""
+    day = timezone.localtime(slot.start).date()
+    visits_that_day = Count(
+        "reservations",
+        filter=Q(
+            reservations__booking__isnull=False,
+            reservations__released_at__isnull=True,
+            reservations__start__date=day,
+        ),
+    )
+    practitioners = dict(
+        Practitioner.objects.annotate(visits=visits_that_day).values_list("pk", "visits")
+    )
+    choices = Slot.objects.bookable(location=slot.location, package=package, holder=holder).filter(
+        start=slot.start
+    )
+    return sorted(choices, key=lambda s: (practitioners.get(s.practitioner_id, 0), s.pk))
 
 
 @transaction.atomic
 def book_slot(*, slot, package, patient: Patient, request_token=None, holder=None, by_staff=False):
-    """Book the slot for the patient, once. A repeated request_token returns the first booking.
+    """Book the visit at the slot's start for the patient, once. A repeated request_token returns
+    the first booking.
 
-    `holder` is whoever holds the slot for this patient (their session, or a
-    waitlist offer); a hold of anyone else makes the slot taken.
+    `holder` is whoever holds the time for this patient (their session, or a waitlist offer):
+    their hold becomes the booking's reservation. Anyone else's reservation that overlaps the
+    visit makes the time taken.
     """
     if request_token:
         earlier = Booking.objects.filter(request_token=request_token).first()
         if earlier:
             return earlier
     booking_state_changes()  # first of the locks, as in every writer (booking/slotcache.py)
-    slot = Slot.objects.select_for_update().select_related("location").get(pk=slot.pk)
+    slot = (
+        Slot.objects.select_for_update(of=("self",))
+        .select_related("location", "practitioner")
+        .get(pk=slot.pk)
+    )
     check_bookable(slot=slot, package=package)
-    check_not_held(slot=slot, holder=holder)
+    hold = (
+        SlotHold.objects.active().filter(holder=holder, slot=slot).select_related("reservation")
+        if holder
+        else SlotHold.objects.none()
+    ).first()
+    reservation = reserve(slot=slot, package=package, reservation=hold and hold.reservation)
     booking = Booking(
         slot=slot,
+        reservation=reservation,
         package=package,
         price=package.price,
         name=patient.name,
@@ -88,7 +119,8 @@ def book_slot(*, slot, package, patient: Patient, request_token=None, holder=Non
         if Booking.objects.active().filter(slot=slot).exists():
             raise SlotTaken from None
         raise  # another rule: never blamed on someone else taking the time
-    SlotHold.objects.filter(slot=slot).delete()
+    if hold:
+        SlotHold.objects.filter(pk=hold.pk).delete()  # the reservation is the booking's now
     waitlist.leave_after_booking(booking)
     logger.info("booking %s created for slot %s", booking.pk, slot.pk)
     send_booking_email(booking, "confirmed")
@@ -118,7 +150,9 @@ def mark_visit(*, booking, status, now=None):
     their undo (back to booked) on the visit's own day (Stockholm date)."""
     now = now or timezone.now()
     booking_state_changes()
-    booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
+    booking = (
+        Booking.objects.select_for_update(of=("self",)).select_related("slot").get(pk=booking.pk)
+    )
     if status == booking.status:
         return booking
     check_transition(booking, status)
@@ -148,6 +182,7 @@ def cancel_booking(*, booking, by_staff=False, reason=""):
     booking.cancelled_by_clinic = by_staff
     booking.cancel_reason = reason.strip() if by_staff else ""
     booking.save(update_fields=["status", "cancelled_at", "cancelled_by_clinic", "cancel_reason"])
+    release(Reservation.objects.filter(pk=booking.reservation_id))
     logger.info("booking %s cancelled%s", booking.pk, " by the clinic" if by_staff else "")
     send_booking_email(booking, "cancelled_by_clinic" if by_staff else "cancelled")
     waitlist.offer_after_commit(booking.slot_id)
@@ -156,22 +191,29 @@ def cancel_booking(*, booking, by_staff=False, reason=""):
 
 @transaction.atomic
 def move_booking(*, booking, new_slot, by_staff=False, reason=""):
-    """Move the visit to another free time at the same location. `by_staff`: the clinic moves
-    it, and the patient's e-mail says so, with the `reason` staff give (optional)."""
+    """Move the visit to another free start at the same location (any practitioner there who
+    performs it). `by_staff`: the clinic moves it, and the patient's e-mail says so, with the
+    `reason` staff give (optional)."""
     booking_state_changes()
     booking = (
-        Booking.objects.select_for_update().select_related("slot", "package").get(pk=booking.pk)
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("slot", "package", "reservation")
+        .get(pk=booking.pk)
     )
     if booking.status != Booking.Status.BOOKED or (not by_staff and not booking.can_be_changed()):
         raise ChangeNotAllowed
-    new_slot = Slot.objects.select_for_update().get(pk=new_slot.pk)
+    new_slot = (
+        Slot.objects.select_for_update(of=("self",))
+        .select_related("practitioner")
+        .get(pk=new_slot.pk)
+    )
     if new_slot.pk == booking.slot_id:
         return booking
     if new_slot.location_id != booking.slot.location_id:
         raise SlotNotBookable("Tiden finns på en annan mottagning.")
     check_bookable(slot=new_slot, package=booking.package)
-    check_not_held(slot=new_slot)
     old_slot = booking.slot
+    reserve(slot=new_slot, package=booking.package, reservation=booking.reservation)
     booking.slot = new_slot
     fields = ["slot"]
     if by_staff:
@@ -237,7 +279,9 @@ def send_reminders(*, now=None):
                 reminder_sent_at=now
             )
             if claimed:
-                booking = Booking.objects.select_related("slot__location", "package").get(pk=pk)
+                booking = Booking.objects.select_related(
+                    "slot__location", "package", "reservation"
+                ).get(pk=pk)
                 send_booking_email(booking, "reminder")
                 sent += 1
     return sent
@@ -248,7 +292,7 @@ def anonymise_bookings(*, older_than_days, now=None, dry_run=False):
     """Blank patient details of bookings whose visit ended long ago; rows stay for counts."""
     now = now or timezone.now()
     old = Booking.objects.filter(
-        slot__end__lt=now - timedelta(days=older_than_days), anonymised_at__isnull=True
+        reservation__end__lt=now - timedelta(days=older_than_days), anonymised_at__isnull=True
     )
     count = old.count()
     if not dry_run:

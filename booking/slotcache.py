@@ -48,11 +48,11 @@ from clinic.pagecache import bump_version, current_versions
 from clinic.tokenpages import CSRF_PLACEHOLDER
 from shop.models import TreatmentPackage
 
-from .models import Booking, Slot, SlotHold, WaitlistOffer
+from .models import Booking, Reservation, Slot, SlotHold, WaitlistOffer
 from .weeks import week_bounds
 
 BOOKING_VERSION_PK = 2
-MODELS = (Slot, Booking, SlotHold, WaitlistOffer)
+MODELS = (Slot, Reservation, Booking, SlotHold, WaitlistOffer)
 SKIP_COOKIES = ("messages",)
 
 
@@ -92,7 +92,7 @@ class SlotListCache:
     return cache.finish(response)
     """
 
-    def __init__(self, request, location_slug, package_slug, monday):
+    def __init__(self, request, location_slug, package_slug, monday, practitioner_slug=""):
         self.request = request
         self.monday = monday
         self.expires = None
@@ -108,6 +108,7 @@ class SlotListCache:
             location_slug,
             package_slug,
             monday.isoformat() if monday else "first-free",
+            practitioner_slug,
             timezone.localdate().isoformat(),
             content,
             booking,

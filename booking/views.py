@@ -8,18 +8,25 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from clinic.models import Location
+from clinic.models import Location, Practitioner
 from clinic.net import counted_address
 from clinic.throttle import rate_limit
 from clinic.tokenpages import CSRF_PLACEHOLDER
 from shop.models import Treatment, TreatmentPackage
 
 from . import holds, services, waitlist, waitlist_signup
-from .errors import BookingError
+from .errors import BookingError, SlotTaken
 from .forms import BookingForm, WaitlistForm
 from .models import Booking, Slot, WaitlistEntry, WaitlistOffer
 from .slotcache import SlotListCache
-from .weeks import group_by_day, parse_week, this_monday, week_bounds, week_param
+from .weeks import (
+    distinct_starts,
+    group_by_day,
+    parse_week,
+    this_monday,
+    week_bounds,
+    week_param,
+)
 
 
 def start(request):
@@ -50,17 +57,47 @@ def requested_week(request):
     return parse_week(value) if value else None
 
 
-def week_context(location, package, monday=None):
-    """The free times of the week of `monday`; with None, of the first week that has one."""
-    bookable = Slot.objects.bookable(location=location, package=package)
+def practitioners_for(location, package):
+    """Who the patient may choose between: practitioners with free-looking upcoming hours at the
+    location who perform the package (the list is shown only when there are two or more)."""
+    ids = (
+        Slot.objects.at(location)
+        .upcoming()
+        .performing(package)
+        .values_list("practitioner_id", flat=True)
+        .distinct()
+    )
+    return list(Practitioner.objects.filter(pk__in=ids))
+
+
+def requested_practitioner(request, location, package):
+    """The practitioner asked for (`?fotspecialist=<slug>`), or None for the first free."""
+    slug = request.GET.get("fotspecialist") or request.POST.get("fotspecialist")
+    if not slug:
+        return None
+    return (
+        Practitioner.objects.performing(package)
+        .filter(slug=slug[:120], slots__location=location)
+        .distinct()
+        .first()
+    )
+
+
+def week_context(location, package, monday=None, *, practitioner=None, ignore=None):
+    """The free starts of the week of `monday` (None: the first week that has one), of one
+    practitioner or, for "Första lediga", one per time."""
+    bookable = Slot.objects.bookable(
+        location=location, package=package, practitioner=practitioner, ignore=ignore
+    )
     if monday is None:
         first = bookable.first()
         monday = monday_of(first) if first else this_monday()
     start, end = week_bounds(monday)
-    slots = list(bookable.filter(start__gte=start, start__lt=end))
+    slots = distinct_starts(bookable.filter(start__gte=start, start__lt=end))
     next_free = None if slots else bookable.filter(start__gte=end).first()
     return {
         "monday": monday,
+        "this_week": week_param(monday),
         "sunday": monday + timedelta(days=6),
         "days": group_by_day(slots, monday),
         "week_slots": slots,
@@ -70,20 +107,25 @@ def week_context(location, package, monday=None):
         if monday > this_monday()
         else None,
         "next_week": week_param(monday + timedelta(weeks=1)),
+        "practitioner": practitioner,
     }
 
 
 def slot_list(request, location_slug, package_slug):
     """The week's free times; cached (booking/slotcache.py), never stale."""
     monday = requested_week(request)
-    cache = SlotListCache(request, location_slug, package_slug, monday)
+    specialist = (request.GET.get("fotspecialist") or "")[:120]
+    cache = SlotListCache(request, location_slug, package_slug, monday, specialist)
     page = cache.page()
     if page is not None:
         return page
 
     def compute():
         location, package = get_offer(location_slug, package_slug)
-        return location, package, week_context(location, package, monday)
+        practitioner = requested_practitioner(request, location, package)
+        week = week_context(location, package, monday, practitioner=practitioner)
+        week["practitioners"] = practitioners_for(location, package)
+        return location, package, week
 
     week = cache.week(compute)
     context = {
@@ -102,16 +144,36 @@ def slot_list(request, location_slug, package_slug):
 def choose(request, location_slug, package_slug):
     """Choosing a time holds it for this browser session while the patient types."""
     location, package = get_offer(location_slug, package_slug)
-    slot = get_object_or_404(Slot.objects.at(location), pk=_int(request.POST.get("slot")))
-    try:
-        services.check_bookable(slot=slot, package=package)
-        holds.hold_slot(
-            slot=slot,
-            holder=holds.session_holder(request),
-            client_address=counted_address(request),
-        )
-    except BookingError as error:
-        messages.error(request, error.message)
+    slot = get_object_or_404(
+        Slot.objects.at(location).select_related("practitioner"),
+        pk=_int(request.POST.get("slot")),
+    )
+    holder = holds.session_holder(request)
+    if requested_practitioner(request, location, package) is None:
+        # "Första lediga": whoever is free then, the one with the fewest visits that day first.
+        choices = services.fair_choices(slot, package, holder) or [slot]
+    else:
+        choices = [slot]
+    failure = None
+    for choice in choices:
+        try:
+            services.check_bookable(slot=choice, package=package)
+            holds.hold_slot(
+                slot=choice,
+                package=package,
+                holder=holder,
+                client_address=counted_address(request),
+            )
+        except SlotTaken as error:
+            failure = error  # another patient was quicker with this practitioner: the next
+            continue
+        except BookingError as error:
+            failure = error
+            break
+        slot, failure = choice, None
+        break
+    if failure is not None:
+        messages.error(request, failure.message)
         url = reverse("booking:slots", args=[location.slug, package.slug])
         return redirect(f"{url}?vecka={week_param(monday_of(slot))}")
     url = reverse("booking:details", args=[location.slug, package.slug])
@@ -225,7 +287,10 @@ def _int(value):
 
 def booking_by_token(token):
     return get_object_or_404(
-        Booking.objects.select_related("slot__location", "package__treatment"), token=token
+        Booking.objects.select_related(
+            "slot__location", "package__treatment", "reservation__practitioner"
+        ),
+        token=token,
     )
 
 
@@ -274,7 +339,7 @@ def move(request, token):
     error = None
     if request.method == "POST":
         new_slot = (
-            Slot.objects.bookable(location=location, package=package)
+            Slot.objects.bookable(location=location, package=package, ignore=booking.reservation)
             .filter(pk=_int(request.POST.get("slot")))
             .first()
         )
@@ -288,7 +353,7 @@ def move(request, token):
             else:
                 messages.success(request, "Din tid är flyttad. Vi har skickat en ny bekräftelse.")
                 return redirect("booking:manage", token=token)
-    week = week_context(location, package, requested_week(request))
+    week = week_context(location, package, requested_week(request), ignore=booking.reservation)
     return render(
         request,
         "booking/move.html",
@@ -445,7 +510,9 @@ def waitlist_leave(request, token):
 
 def offer_by_token(token):
     return get_object_or_404(
-        WaitlistOffer.objects.select_related("entry__package", "slot__location", "booking"),
+        WaitlistOffer.objects.select_related(
+            "entry__package", "slot__location", "slot__practitioner", "booking"
+        ),
         token=token,
     )
 

@@ -16,14 +16,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from clinic.mail import queue_email
 
 from . import services
-from .errors import BookingError, CannotOffer, OfferGone
-from .models import Slot, SlotHold, WaitlistEntry, WaitlistOffer
+from .errors import BookingError, CannotOffer, OfferGone, SlotTaken
+from .models import Reservation, Slot, SlotHold, WaitlistEntry, WaitlistOffer
+from .reservations import reserve
 from .slotcache import booking_state_changes
+from .weeks import distinct_starts
 
 logger = logging.getLogger(__name__)
 
@@ -71,12 +74,14 @@ def hold_until(slot, now):
 
 
 def offerable(slot, package, now):
+    """Whether the whole visit of the package fits at the slot's start, free, and no one has
+    been offered that start."""
     try:
         services.check_bookable(slot=slot, package=package, now=now)
     except BookingError:
         return False
     return (
-        Slot.objects.free().filter(pk=slot.pk).exists()
+        Slot.objects.free(package.blocked_minutes).filter(pk=slot.pk).exists()
         and not WaitlistOffer.objects.filter(slot=slot, status=WaitlistOffer.Status.OPEN).exists()
     )
 
@@ -86,7 +91,11 @@ def make_offer(*, entry, slot, now=None, by_staff=False):
     now = now or timezone.now()
     with transaction.atomic():
         booking_state_changes()  # first of the locks (booking/slotcache.py)
-        slot = Slot.objects.select_for_update().select_related("location").get(pk=slot.pk)
+        slot = (
+            Slot.objects.select_for_update(of=("self",))
+            .select_related("location", "practitioner")
+            .get(pk=slot.pk)
+        )
         entry = WaitlistEntry.objects.select_for_update().select_related("package").get(pk=entry.pk)
         if entry.status != WaitlistEntry.Status.WAITING or entry.confirmed_at is None:
             raise CannotOffer("Patienten står inte (bekräftad) på väntelistan.")
@@ -104,9 +113,12 @@ def make_offer(*, entry, slot, now=None, by_staff=False):
                 offer = WaitlistOffer.objects.create(
                     entry=entry, slot=slot, expires_at=expires, made_by_staff=by_staff
                 )
-                SlotHold.objects.filter(slot=slot, expires_at__lte=now).delete()
-                SlotHold.objects.create(slot=slot, holder=offer.holder, expires_at=expires)
-        except IntegrityError:
+                Reservation.objects.filter(hold__slot=slot, hold__expires_at__lte=now).delete()
+                reservation = reserve(slot=slot, package=entry.package, expires_at=expires, now=now)
+                SlotHold.objects.create(
+                    slot=slot, reservation=reservation, holder=offer.holder, expires_at=expires
+                )
+        except (IntegrityError, SlotTaken):
             raise CannotOffer("Tiden hann tas av någon annan.") from None
         queue_email(
             key=f"waitlist-offer:{offer.pk}",
@@ -127,6 +139,7 @@ def offer_slot(slot_id, now=None):
     candidates = (
         WaitlistEntry.objects.waiting(timezone.localdate(now))
         .filter(location=slot.location_id, package__is_active=True)
+        .filter(Q(practitioner__isnull=True) | Q(practitioner=slot.practitioner_id))
         .exclude(offers__status=WaitlistOffer.Status.OPEN)
         .exclude(offers__slot=slot)
         .select_related("package")
@@ -156,7 +169,7 @@ def expire_offers(now=None):
     for offer in overdue:
         offer.status, offer.closed_at = WaitlistOffer.Status.EXPIRED, now
         offer.save(update_fields=["status", "closed_at"])
-        SlotHold.objects.filter(holder=offer.holder).delete()
+        Reservation.objects.filter(hold__holder=offer.holder).delete()
     return [offer.slot_id for offer in overdue]
 
 
@@ -179,11 +192,13 @@ def matching_free_slots(entry, now=None, limit=10):
     zone_day = timezone.localdate(now)
     start = max(entry.earliest_date, zone_day)
     slots = (
-        Slot.objects.bookable(location=entry.location, package=entry.package)
+        Slot.objects.bookable(
+            location=entry.location, package=entry.package, practitioner=entry.practitioner
+        )
         .filter(start__date__gte=start, start__date__lte=entry.latest_date)
         .exclude(offers__status=WaitlistOffer.Status.OPEN)[:200]
     )
-    return [slot for slot in slots if entry.matches(slot, zone_day)][:limit]
+    return distinct_starts(slot for slot in slots if entry.matches(slot, zone_day))[:limit]
 
 
 @transaction.atomic
@@ -222,7 +237,7 @@ def decline_offer(*, offer, now=None):
         return offer
     offer.status, offer.closed_at = WaitlistOffer.Status.DECLINED, now or timezone.now()
     offer.save(update_fields=["status", "closed_at"])
-    SlotHold.objects.filter(holder=offer.holder).delete()
+    Reservation.objects.filter(hold__holder=offer.holder).delete()
     offer_after_commit(offer.slot_id)
     return offer
 
@@ -242,7 +257,7 @@ def withdraw_open_offers(entry, now=None):
     for offer in entry.offers.filter(status=WaitlistOffer.Status.OPEN):
         offer.status, offer.closed_at = WaitlistOffer.Status.WITHDRAWN, now or timezone.now()
         offer.save(update_fields=["status", "closed_at"])
-        SlotHold.objects.filter(holder=offer.holder).delete()
+        Reservation.objects.filter(hold__holder=offer.holder).delete()
         offer_after_commit(offer.slot_id)
 
 

@@ -48,3 +48,14 @@ def group_by_day(slots, monday: date):
         for day, day_slots in days.items()
         if day_slots or (day.weekday() < 5 and day >= today)
     ]
+
+
+def distinct_starts(slots):
+    """One start per time: the first practitioner's (the list a patient sees for "Första
+    lediga fotspecialist"; booking picks the practitioner fairly, services.fair_choices)."""
+    seen, first = set(), []
+    for slot in slots:
+        if slot.start not in seen:
+            seen.add(slot.start)
+            first.append(slot)
+    return first

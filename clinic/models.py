@@ -229,22 +229,50 @@ class Company(models.Model):
             )
 
 
+class PractitionerQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def performing(self, package):
+        """Active practitioners who perform the package (not listed as excluded for it)."""
+        return self.active().exclude(excluded_packages=package)
+
+
 class Practitioner(models.Model):
-    name = models.CharField("namn", max_length=120)
+    """A foot specialist. Their weekly hours per location are booking's WeeklySchedule rows;
+    a practitioner without a name is shown as "Fotspecialist" (the clinic fills in names)."""
+
+    name = models.CharField("namn", max_length=120, blank=True)
     slug = models.SlugField("slug", max_length=120, unique=True)
-    title = models.CharField("titel", max_length=160)
+    title = models.CharField("titel", max_length=160, blank=True)
     credentials = models.TextField("kompetens", blank=True)
     locations = models.ManyToManyField(
         Location, verbose_name="mottagningar", related_name="practitioners", blank=True
     )
+    excluded_packages = models.ManyToManyField(
+        "shop.TreatmentPackage",
+        verbose_name="utför inte",
+        related_name="excluded_practitioners",
+        blank=True,
+        help_text="Behandlingspaket som fotspecialisten inte utför; tomt = alla.",
+    )
+    is_active = models.BooleanField(
+        "tar emot bokningar", default=True, help_text="Avmarkera när personen slutat."
+    )
+
+    objects = PractitionerQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "pk"]
         verbose_name = "fotspecialist"
         verbose_name_plural = "fotspecialister"
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return self.name or "Fotspecialist"
 
 
 class ClinicSectionQuerySet(models.QuerySet):

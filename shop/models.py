@@ -97,6 +97,11 @@ class TreatmentPackage(models.Model):
     slug = models.SlugField("slug", max_length=200, unique=True)
     price = models.PositiveIntegerField("pris (kr)", help_text="Hela kronor, inklusive moms.")
     duration_minutes = models.PositiveSmallIntegerField("längd (minuter)", default=60)
+    buffer_minutes = models.PositiveSmallIntegerField(
+        "tid efter besöket (minuter)",
+        default=0,
+        help_text="Tid för städning och anteckningar efter besöket, som inte kan bokas; 0 = ingen.",
+    )
     locations = models.ManyToManyField(
         Location, verbose_name="erbjuds på", related_name="packages", blank=True
     )
@@ -120,6 +125,11 @@ class TreatmentPackage(models.Model):
 
     def get_absolute_url(self):
         return self.treatment.get_absolute_url() + f"#paket-{self.slug}"
+
+    @property
+    def blocked_minutes(self):
+        """How long a visit keeps the practitioner busy: its length and the time after it."""
+        return self.duration_minutes + self.buffer_minutes
 
     def booking_url(self, location):
         return reverse(

@@ -384,6 +384,9 @@ BOOKING_LEAD_MINUTES = int(os.environ.get("BOOKING_LEAD_MINUTES", "120"))
 BOOKING_CHANGE_DEADLINE_HOURS = int(os.environ.get("BOOKING_CHANGE_DEADLINE_HOURS", "24"))
 BOOKING_REMINDER_HOURS = int(os.environ.get("BOOKING_REMINDER_HOURS", "24"))
 BOOKING_WEEKS_AHEAD = int(os.environ.get("BOOKING_WEEKS_AHEAD", "8"))
+# Visits start on this grid of minutes inside a practitioner's hours, so a 45-minute and a
+# 60-minute visit fit back to back (15: 10:00, 10:15, ...).
+BOOKING_GRID_MINUTES = int(os.environ.get("BOOKING_GRID_MINUTES", "15"))
 # Patient details are anonymised this many days after the visit.
 RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", str(3 * 365)))
 # Holds: a chosen time is kept for the patient this long while they type.

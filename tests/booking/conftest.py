@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from booking.models import Slot
 from booking.schedule import generate_slots
-from clinic.models import Location
+from clinic.models import Location, Practitioner
 from shop.models import TreatmentPackage
 
 
@@ -31,12 +31,20 @@ def nybesok(content):
     return TreatmentPackage.objects.get(slug="nybesok")
 
 
+def specialist(location):
+    """The location's practitioner in the fixtures (unnamed: "Fotspecialist")."""
+    return Practitioner.objects.get(slug=f"{location.slug}-fotspecialist")
+
+
 def make_slot(location, *, days=3, hour=10, minutes=60):
     """A slot `days` from now at `hour` local time."""
     day = timezone.localdate() + timedelta(days=days)
     start = timezone.make_aware(timezone.datetime(day.year, day.month, day.day, hour))
     return Slot.objects.create(
-        location=location, start=start, end=start + timedelta(minutes=minutes)
+        location=location,
+        practitioner=specialist(location),
+        start=start,
+        end=start + timedelta(minutes=minutes),
     )
 
 
@@ -44,7 +52,10 @@ def slot_in(location, *, hours, minutes=60):
     """A slot starting `hours` from now (on the minute), whatever the time of day."""
     start = (timezone.now() + timedelta(hours=hours)).replace(second=0, microsecond=0)
     return Slot.objects.create(
-        location=location, start=start, end=start + timedelta(minutes=minutes)
+        location=location,
+        practitioner=specialist(location),
+        start=start,
+        end=start + timedelta(minutes=minutes),
     )
 
 

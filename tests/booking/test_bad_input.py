@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from booking.models import Booking, Slot
+from tests.booking.conftest import specialist
 
 from .conftest import make_slot, patient_data
 
@@ -89,7 +90,12 @@ def test_a_slot_of_another_location_is_a_404_and_cannot_be_booked(client, gotebo
 
 def test_a_past_slot_is_refused_with_a_message(client, stockholm):
     now = timezone.now()
-    past = Slot.objects.create(location=stockholm, start=now - timedelta(days=1), end=now)
+    past = Slot.objects.create(
+        location=stockholm,
+        practitioner=specialist(stockholm),
+        start=now - timedelta(days=1),
+        end=now,
+    )
     page = client.get(DETAILS, {"tid": past.pk}).content.decode()
     assert "Den tiden går inte att boka längre" in page
     response = client.post(DETAILS, patient_data(past))

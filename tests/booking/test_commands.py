@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from booking.models import Booking, Slot
+from booking.models import Booking, Reservation, Slot
 from clinic.models import OutboxEmail
 
 from .conftest import make_slot, patient_data
@@ -53,6 +53,11 @@ def test_retention_anonymises_old_bookings_and_keeps_the_counts(client, stockhol
     booking = Booking.objects.get()
     long_ago = timezone.now() - timedelta(days=2000)
     Slot.objects.filter(pk=slot.pk).update(start=long_ago, end=long_ago + timedelta(hours=1))
+    Reservation.objects.filter(booking=booking).update(
+        start=long_ago,
+        end=long_ago + timedelta(hours=1),
+        blocked_until=long_ago + timedelta(hours=1),
+    )
     OutboxEmail.objects.update(sent_at=long_ago)
 
     run_command("anonymise_old_records", "--dry-run", verbosity=0)

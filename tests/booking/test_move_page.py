@@ -8,6 +8,7 @@ import pytest
 import time_machine
 
 from booking.models import Booking, Slot
+from tests.booking.conftest import specialist
 
 from .conftest import patient_data
 
@@ -18,7 +19,12 @@ STOCKHOLM_TZ = ZoneInfo("Europe/Stockholm")
 
 def slot_on(location, day, hour):
     start = datetime(day.year, day.month, day.day, hour, tzinfo=STOCKHOLM_TZ)
-    return Slot.objects.create(location=location, start=start, end=start + timedelta(hours=1))
+    return Slot.objects.create(
+        location=location,
+        practitioner=specialist(location),
+        start=start,
+        end=start + timedelta(hours=1),
+    )
 
 
 def test_the_move_page_shows_the_week_as_time_buttons_and_a_press_moves(client, stockholm):

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from booking import services
 from booking.errors import SlotTaken
 from booking.models import Booking, Slot
+from tests.booking.conftest import specialist
 
 from .conftest import make_slot
 
@@ -172,7 +173,12 @@ def test_booking_list_filters_today_tomorrow_and_this_week_by_stockholm_dates(
         ("Nästa måndag", sunday + timedelta(days=1), 0),
     ]:
         start = timezone.make_aware(datetime.combine(day, time(hour, 30)))
-        slot = Slot.objects.create(location=stockholm, start=start, end=start + timedelta(hours=1))
+        slot = Slot.objects.create(
+            location=stockholm,
+            practitioner=specialist(stockholm),
+            start=start,
+            end=start + timedelta(hours=1),
+        )
         names[name] = book(slot, nybesok, name=name) if start > timezone.now() else None
     client.force_login(receptionist)
     booked = {name for name, booking in names.items() if booking}
@@ -195,7 +201,12 @@ def act(client, action, *bookings, url=LIST):
 def booked_now_plus(stockholm, nybesok, *, hours, name):
     """A visit `hours` from now (negative: already started), booked while it was bookable."""
     start = (timezone.now() + timedelta(hours=hours)).replace(second=0, microsecond=0)
-    slot = Slot.objects.create(location=stockholm, start=start, end=start + timedelta(hours=1))
+    slot = Slot.objects.create(
+        location=stockholm,
+        practitioner=specialist(stockholm),
+        start=start,
+        end=start + timedelta(hours=1),
+    )
     with time_machine.travel(start - timedelta(days=2)):
         return book(slot, nybesok, name=name)
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from booking import waitlist
 from booking.models import Booking, Slot, SlotHold
 from booking.weeks import week_param
+from tests.booking.conftest import specialist
 
 from .conftest import make_slot, patient_data
 
@@ -167,7 +168,12 @@ def test_a_new_time_shows_at_once(stockholm, receptionist):
 def test_a_time_entering_the_lead_time_drops_off_by_itself(stockholm, settings, time_machine):
     time_machine.move_to(timezone.localtime().replace(hour=10, minute=0))  # same day as `soon`
     soon = timezone.now() + timedelta(minutes=settings.BOOKING_LEAD_MINUTES + 30)
-    slot = Slot.objects.create(location=stockholm, start=soon, end=soon + timedelta(hours=1))
+    slot = Slot.objects.create(
+        location=stockholm,
+        practitioner=specialist(stockholm),
+        start=soon,
+        end=soon + timedelta(hours=1),
+    )
     week = week_of(slot)
     everyone = visitors()
     assert seen_by_all(everyone, week) == [{slot.pk}] * 2

@@ -12,6 +12,7 @@ from django.utils import timezone
 from booking.models import Booking, ScheduleException, Slot, WeeklySchedule
 from booking.schedule import generate_slots
 from booking.weeks import this_monday, week_param
+from tests.booking.conftest import specialist
 
 from .conftest import make_slot, patient_data
 
@@ -140,9 +141,17 @@ def test_a_week_in_the_url_wins_over_the_first_free_week(client, content, stockh
 def test_past_and_too_soon_slots_are_not_offered(client, content, stockholm, settings):
     settings.BOOKING_LEAD_MINUTES = 180
     now = timezone.now()
-    past = Slot.objects.create(location=stockholm, start=now - timedelta(hours=1), end=now)
+    past = Slot.objects.create(
+        location=stockholm,
+        practitioner=specialist(stockholm),
+        start=now - timedelta(hours=1),
+        end=now,
+    )
     soon = Slot.objects.create(
-        location=stockholm, start=now + timedelta(hours=1), end=now + timedelta(hours=2)
+        location=stockholm,
+        practitioner=specialist(stockholm),
+        start=now + timedelta(hours=1),
+        end=now + timedelta(hours=2),
     )
     html = client.get("/boka/stockholm/nybesok/").content.decode()
     assert f"tid={past.pk}" not in html and f"tid={soon.pk}" not in html
@@ -183,7 +192,12 @@ def test_slot_page_queries_do_not_grow_with_the_number_of_slots(client, content,
 def test_slots_are_stored_in_utc_and_shown_in_stockholm_time(content, stockholm):
     day = date(2026, 12, 1)  # winter: Stockholm is UTC+1
     start = datetime(2026, 12, 1, 8, tzinfo=ZoneInfo("Europe/Stockholm"))
-    slot = Slot.objects.create(location=stockholm, start=start, end=start + timedelta(hours=1))
+    slot = Slot.objects.create(
+        location=stockholm,
+        practitioner=specialist(stockholm),
+        start=start,
+        end=start + timedelta(hours=1),
+    )
     stored = Slot.objects.get(pk=slot.pk).start
     assert stored.utcoffset() == timedelta(0)
     assert (stored.date(), stored.hour) == (day, 7)

@@ -11,6 +11,7 @@ import time_machine
 
 from booking.models import Slot
 from shop.models import PriceChange, TreatmentPackage
+from tests.booking.conftest import specialist
 
 from .conftest import patient_data
 
@@ -28,7 +29,12 @@ ENGLISH = re.compile(
 def friday_slot(stockholm):
     with time_machine.travel(datetime(2026, 12, 1, 9, tzinfo=STOCKHOLM_TZ), tick=True):
         start = datetime(2026, 12, 4, 10, tzinfo=STOCKHOLM_TZ)
-        yield Slot.objects.create(location=stockholm, start=start, end=start + timedelta(hours=1))
+        yield Slot.objects.create(
+            location=stockholm,
+            practitioner=specialist(stockholm),
+            start=start,
+            end=start + timedelta(hours=1),
+        )
 
 
 def visible_text(html):
@@ -49,6 +55,7 @@ def test_admin_lists_and_the_staff_form_write_dates_in_swedish(
 
     other = Slot.objects.create(
         location=stockholm,
+        practitioner=specialist(stockholm),
         start=friday_slot.start + timedelta(hours=2),
         end=friday_slot.end + timedelta(hours=2),
     )

@@ -10,6 +10,7 @@ from django.core import mail
 
 from booking.models import Booking, Slot
 from clinic.models import OutboxEmail
+from tests.booking.conftest import specialist
 
 from .conftest import patient_data
 
@@ -30,7 +31,12 @@ def slot_at(location, *, hours_from_now):
     start = (datetime.now(STOCKHOLM_TZ) + timedelta(hours=hours_from_now)).replace(
         minute=0, second=0, microsecond=0
     )
-    return Slot.objects.create(location=location, start=start, end=start + timedelta(hours=1))
+    return Slot.objects.create(
+        location=location,
+        practitioner=specialist(location),
+        start=start,
+        end=start + timedelta(hours=1),
+    )
 
 
 def book(client, slot, **overrides):

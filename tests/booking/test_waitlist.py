@@ -13,6 +13,7 @@ from booking import waitlist, waitlist_signup
 from booking.errors import CannotOffer
 from booking.models import Booking, Slot, SlotHold, WaitlistEntry, WaitlistOffer
 from booking.weeks import week_param
+from tests.booking.conftest import specialist
 
 from .conftest import make_slot, patient_data
 
@@ -240,7 +241,12 @@ def test_time_of_day_is_judged_in_stockholm_time_on_daylight_saving_days(
 ):
     hour, minute = map(int, local_time.split(":"))
     start = datetime(day.year, day.month, day.day, hour, minute, tzinfo=STOCKHOLM)
-    slot = Slot.objects.create(location=stockholm, start=start, end=start + timedelta(hours=1))
+    slot = Slot.objects.create(
+        location=stockholm,
+        practitioner=specialist(stockholm),
+        start=start,
+        end=start + timedelta(hours=1),
+    )
     entry = WaitlistEntry(
         earliest_date=day - timedelta(days=1),
         latest_date=day + timedelta(days=1),

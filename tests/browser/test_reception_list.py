@@ -8,6 +8,7 @@ from django.utils import timezone
 from booking import services
 from booking.models import Slot
 from shop.models import TreatmentPackage
+from tests.booking.conftest import specialist
 
 from .checks import assert_no_horizontal_scroll
 from .conftest import DESKTOP
@@ -49,6 +50,11 @@ def make_slots(package, *, count):
         for hour in range(count)
     ]
     return [
-        Slot.objects.create(location=location, start=start, end=start + timedelta(hours=2))
+        Slot.objects.create(
+            location=location,
+            practitioner=specialist(location),
+            start=start,
+            end=start + timedelta(hours=2),
+        )
         for start in starts
     ]

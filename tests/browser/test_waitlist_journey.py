@@ -16,6 +16,7 @@ from django.utils import timezone
 from booking import services
 from booking.models import Booking, Slot, WaitlistEntry, WaitlistOffer
 from booking.weeks import this_monday, week_param
+from tests.booking.conftest import specialist
 
 from . import setups
 from .conftest import DESKTOP, PHONE
@@ -41,7 +42,12 @@ def full_week(site, settings):
     location, package = setups.offer_of("stockholm", "nybesok")
     wednesday = this_monday() + timedelta(weeks=1, days=2)
     start = timezone.make_aware(datetime.combine(wednesday, time(10)))
-    slot = Slot.objects.create(location=location, start=start, end=start + timedelta(hours=1))
+    slot = Slot.objects.create(
+        location=location,
+        practitioner=specialist(location),
+        start=start,
+        end=start + timedelta(hours=1),
+    )
     other = services.book_slot(
         slot=slot,
         package=package,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from booking.models import Booking, Slot, SlotHold
 from clinic.models import Location
 from shop.models import Order, Product
+from tests.booking.conftest import specialist
 from tests.servers import Browser, csrf_token
 
 pytestmark = pytest.mark.servers
@@ -80,7 +81,12 @@ def one_slot():
     location = Location.objects.get(slug="stockholm")
     day = timezone.localdate() + timedelta(days=3)
     start = timezone.make_aware(timezone.datetime(day.year, day.month, day.day, 10))
-    return Slot.objects.create(location=location, start=start, end=start + timedelta(hours=1))
+    return Slot.objects.create(
+        location=location,
+        practitioner=specialist(location),
+        start=start,
+        end=start + timedelta(hours=1),
+    )
 
 
 def test_fifty_patients_booking_one_time_through_two_servers_get_one_booking(

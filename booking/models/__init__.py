@@ -1,0 +1,27 @@
+"""Booking's models: working hours, start times, reserved time, bookings and the waitlist."""
+
+from clinic.models import Weekday
+
+from .bookings import Booking, BookingQuerySet
+from .patients import PatientDetails, new_token
+from .schedule import ScheduleException, WeeklySchedule
+from .slots import Reservation, Slot, SlotHold, SlotQuerySet
+from .waitlist import TimeOfDay, WaitlistEntry, WaitlistOffer, email_key
+
+__all__ = [
+    "Booking",
+    "BookingQuerySet",
+    "PatientDetails",
+    "Reservation",
+    "ScheduleException",
+    "Slot",
+    "SlotHold",
+    "SlotQuerySet",
+    "TimeOfDay",
+    "WaitlistEntry",
+    "WaitlistOffer",
+    "Weekday",
+    "WeeklySchedule",
+    "email_key",
+    "new_token",
+]
