@@ -38,10 +38,7 @@ class SlotsByDay(ModelChoiceIterator):
 
     def choice(self, slot):
         value, _ = super().choice(slot)
-        label = f"{timezone.localtime(slot.start):%H:%M}–{timezone.localtime(slot.end):%H:%M}"
-        if slot.practitioner:
-            label += f" ({slot.practitioner})"
-        return value, label
+        return value, f"{timezone.localtime(slot.start):%H:%M} ({slot.practitioner})"
 
 
 def limit_slot_field(field, *, location, current=None):

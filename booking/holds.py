@@ -48,7 +48,7 @@ def hold_slot(*, slot, package, holder, client_address=None, minutes=None, now=N
         raise TooManyHolds
     # This holder's earlier hold, and an ended one on this start, give way (with their time).
     Reservation.objects.filter(
-        Q(hold__holder=holder) | Q(hold__slot=slot, hold__expires_at__lte=now)
+        Q(hold__holder=holder) | Q(hold__slot=slot, expires_at__lte=now)
     ).delete()
     reservation = reserve(slot=slot, package=package, expires_at=expires, now=now)
     try:
@@ -58,7 +58,6 @@ def hold_slot(*, slot, package, holder, client_address=None, minutes=None, now=N
                 reservation=reservation,
                 holder=holder,
                 client_address=client_address,
-                expires_at=expires,
             )
     except IntegrityError:
         raise SlotTaken from None
@@ -76,7 +75,7 @@ def release(holder):
 def tidy(now=None):
     """Delete holds that ended more than a day ago (they already block nothing)."""
     now = now or timezone.now()
-    old = Reservation.objects.filter(hold__expires_at__lt=now - timedelta(days=1))
+    old = Reservation.objects.filter(hold__isnull=False, expires_at__lt=now - timedelta(days=1))
     count = old.count()
     if count:
         booking_state_changes()

@@ -156,17 +156,14 @@ class SlotListCache:
         if first is not None:
             candidates.append(first.start - timedelta(minutes=settings.BOOKING_LEAD_MINUTES))
         from_ = max(week_bounds(week["monday"])[0], now)
-        holds = SlotHold.objects.filter(
-            expires_at__gt=now, slot__location=location, slot__start__gte=from_
-        ).values_list("expires_at", flat=True)
-        offers = WaitlistOffer.objects.filter(
-            status=WaitlistOffer.Status.OPEN,
-            expires_at__gt=now,
-            slot__location=location,
-            slot__start__gte=from_,
-        ).values_list("expires_at", flat=True)
-        holds, offers = holds.order_by(), offers.order_by()  # no model ordering in a UNION
-        candidates.extend(holds.union(offers).order_by("expires_at")[:1])  # one query
+        # Holds and open offers (each a hold too): the first of them to end by time.
+        ends = (
+            Reservation.objects.live(now)
+            .filter(hold__slot__location=location, start__gte=from_, expires_at__isnull=False)
+            .order_by("expires_at")
+            .values_list("expires_at", flat=True)
+        )
+        candidates.extend(ends[:1])
         return min(candidates)
 
     def finish(self, response):

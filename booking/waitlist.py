@@ -113,11 +113,9 @@ def make_offer(*, entry, slot, now=None, by_staff=False):
                 offer = WaitlistOffer.objects.create(
                     entry=entry, slot=slot, expires_at=expires, made_by_staff=by_staff
                 )
-                Reservation.objects.filter(hold__slot=slot, hold__expires_at__lte=now).delete()
+                Reservation.objects.filter(hold__slot=slot, expires_at__lte=now).delete()
                 reservation = reserve(slot=slot, package=entry.package, expires_at=expires, now=now)
-                SlotHold.objects.create(
-                    slot=slot, reservation=reservation, holder=offer.holder, expires_at=expires
-                )
+                SlotHold.objects.create(slot=slot, reservation=reservation, holder=offer.holder)
         except (IntegrityError, SlotTaken):
             raise CannotOffer("Tiden hann tas av någon annan.") from None
         queue_email(

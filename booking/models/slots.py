@@ -165,14 +165,15 @@ class Slot(models.Model):
 
 class SlotHoldQuerySet(models.QuerySet):
     def active(self, now=None):
-        return self.filter(expires_at__gt=now or timezone.now())
+        return self.filter(reservation__expires_at__gt=now or timezone.now())
 
 
 class SlotHold(models.Model):
     """A time kept for one holder for a while: a patient typing their details, or an offer.
 
     One per holder; its reservation keeps the practitioner's time for the package's length
-    until `expires_at`. A hold ends by time alone: an expired row blocks nothing.
+    until the reservation's `expires_at`. A hold ends by time alone: an expired one blocks
+    nothing.
     """
 
     slot = models.OneToOneField(
@@ -184,17 +185,19 @@ class SlotHold(models.Model):
     holder = models.CharField("hållare", max_length=80, unique=True)
     client_address = models.GenericIPAddressField("adress", null=True, blank=True)
     created_at = models.DateTimeField("skapad", auto_now_add=True)
-    expires_at = models.DateTimeField("gäller till")
 
     objects = SlotHoldQuerySet.as_manager()
 
     class Meta:
         verbose_name = "reserverad tid"
         verbose_name_plural = "reserverade tider"
-        indexes = [models.Index(fields=["expires_at"], name="hold_expires_idx")]
 
     def __str__(self):
         return f"{self.slot} ({self.holder})"
+
+    @property
+    def expires_at(self):
+        return self.reservation.expires_at
 
     @property
     def is_active(self):

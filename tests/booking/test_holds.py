@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from booking.models import Booking, SlotHold
+from booking.models import Booking, Reservation, SlotHold
 from tests.concurrency import post_together
 
 from .conftest import make_slot, patient_data
@@ -34,7 +34,8 @@ def test_a_held_time_is_hidden_from_others_and_booked_by_its_holder(client, stoc
     refused = other.post(CHOOSE, {"slot": slot.pk})
     assert refused["Location"].startswith(SLOTS)
     assert (
-        "Tiden hann tyvärr bokas av någon annan" in other.get(refused["Location"]).content.decode()
+        "Tiden är reserverad för någon annan just nu"
+        in other.get(refused["Location"]).content.decode()
     )
     taken = other.post(DETAILS, patient_data(slot, request_token="other", email="o@example.com"))
     assert "Tiden hann tyvärr bokas av någon annan" in taken.content.decode()
@@ -48,7 +49,9 @@ def test_a_held_time_is_hidden_from_others_and_booked_by_its_holder(client, stoc
 def test_an_expired_hold_still_books_when_the_time_is_free(client, stockholm):
     slot = make_slot(stockholm)
     client.post(CHOOSE, {"slot": slot.pk})
-    SlotHold.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    Reservation.objects.filter(hold__isnull=False).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
     assert client.post(DETAILS, patient_data(slot)).status_code == 302
     assert Booking.objects.filter(slot=slot).exists()
 
@@ -58,7 +61,9 @@ def test_an_expired_hold_taken_by_someone_else_shows_the_week_and_keeps_the_deta
 ):
     slot, other_time = make_slot(stockholm, hour=9), make_slot(stockholm, hour=15)
     client.post(CHOOSE, {"slot": slot.pk})
-    SlotHold.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    Reservation.objects.filter(hold__isnull=False).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
     rival = Client()
     assert rival.post(CHOOSE, {"slot": slot.pk})["Location"].startswith(DETAILS)
 

@@ -1,6 +1,7 @@
 """A patient books from the article, gets a confirmation with a calendar file, moves and cancels."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -74,7 +75,7 @@ def test_patient_books_from_the_article_and_gets_a_confirmation(client, slots):
     assert (name, mimetype) == ("besok.ics", "text/calendar")
     event = Calendar.from_ical(ics).walk("VEVENT")[0]
     assert event.decoded("dtstart") == slot.start
-    assert event.decoded("dtend") == slot.end
+    assert event.decoded("dtend") == slot.start + timedelta(minutes=60)
     assert "Hälsingegatan 2" in str(event["location"])
 
 

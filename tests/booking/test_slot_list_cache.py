@@ -154,6 +154,7 @@ def test_a_new_time_shows_at_once(stockholm, receptionist):
         "/admin/booking/slot/add/",
         {
             "location": stockholm.pk,
+            "practitioner": specialist(stockholm).pk,
             "start_0": start.strftime("%Y-%m-%d"),
             "start_1": "14:00",
             "end_0": start.strftime("%Y-%m-%d"),

@@ -69,16 +69,19 @@ def test_a_local_0800_slot_is_the_right_instant_on_daylight_saving_days(
         weekday=day.weekday(),
         start_time="08:00",
         end_time="10:00",
-        slot_minutes=60,
+        practitioner=specialist(stockholm),
     )
     generate_slots(weeks=1, start_day=day)
     first = Slot.objects.filter(location=stockholm).earliest("start")
     assert first.start.astimezone(UTC).hour == expected_utc_hour
     assert timezone.localtime(first.start).hour == 8
-    assert first.end - first.start == timedelta(hours=1)
+    assert timezone.localtime(first.end).hour == 10  # the stretch's end: visits end by then
 
 
-def test_times_that_do_not_exist_are_skipped_and_repeated_ones_made_once(content, stockholm):
+def test_times_that_do_not_exist_are_skipped_and_repeated_ones_made_once(
+    content, stockholm, settings
+):
+    settings.BOOKING_GRID_MINUTES = 30
     WeeklySchedule.objects.all().delete()
     for day in (date(2026, 3, 29), date(2026, 10, 25)):
         WeeklySchedule.objects.create(
@@ -86,7 +89,7 @@ def test_times_that_do_not_exist_are_skipped_and_repeated_ones_made_once(content
             weekday=day.weekday(),
             start_time="01:30",
             end_time="04:00",
-            slot_minutes=30,
+            practitioner=specialist(stockholm),
         )
     generate_slots(weeks=1, start_day=date(2026, 3, 29))
     spring = [timezone.localtime(s.start).strftime("%H:%M") for s in Slot.objects.all()]
@@ -102,7 +105,11 @@ def test_slot_page_shows_daylight_saving_week_in_local_time(client, content, sto
     settings.BOOKING_WEEKS_AHEAD = 60
     WeeklySchedule.objects.all().delete()
     WeeklySchedule.objects.create(
-        location=stockholm, weekday=6, start_time="08:00", end_time="09:00", slot_minutes=60
+        location=stockholm,
+        practitioner=specialist(stockholm),
+        weekday=6,
+        start_time="08:00",
+        end_time="09:00",
     )
     generate_slots(weeks=1, start_day=date(2027, 3, 28))  # the 2027 spring change
     html = client.get("/boka/stockholm/nybesok/", {"vecka": "2027-W12"}).content.decode()
@@ -184,9 +191,9 @@ def test_slot_page_queries_do_not_grow_with_the_number_of_slots(client, content,
     with CaptureQueriesContext(connection) as many:
         response = client.get("/boka/stockholm/nybesok/")
     assert 'name="slot"' in response.content.decode()
-    # The week of the first free time, that week's slots, the footer's company details: no
-    # more for more slots.
-    assert len(many.captured_queries) == len(few.captured_queries) <= 8
+    # The week of the first free time, that week's slots, the practitioners to choose
+    # between, the footer's company details: no more for more slots.
+    assert len(many.captured_queries) == len(few.captured_queries) <= 9
 
 
 def test_slots_are_stored_in_utc_and_shown_in_stockholm_time(content, stockholm):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from booking import waitlist_signup
 from booking.models import Booking, Slot, WaitlistEntry, WaitlistOffer, WeeklySchedule
+from tests.booking.conftest import specialist
 
 from .conftest import make_slot, patient_data
 
@@ -211,6 +212,7 @@ def test_a_time_added_by_hand_is_offered_to_the_waitlist(client, receptionist, s
         "/admin/booking/slot/add/",
         {
             "location": stockholm.pk,
+            "practitioner": specialist(stockholm).pk,
             "start_0": f"{day:%Y-%m-%d}",
             "start_1": "10:00:00",
             "end_0": f"{day:%Y-%m-%d}",

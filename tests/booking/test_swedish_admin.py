@@ -61,7 +61,7 @@ def test_admin_lists_and_the_staff_form_write_dates_in_swedish(
     )
     form = client.get("/admin/booking/booking/add/").content.decode()
     assert '<optgroup label="Stockholm, fredag 4 december 2026">' in form
-    assert f'<option value="{other.pk}">12:00–13:00</option>' in form
+    assert f'<option value="{other.pk}">12:00 (Fotspecialist)</option>' in form
     assert '<label class="required" for="id_phone">Mobiltelefon:</label>' in form
     assert '<label for="id_personnummer">Personnummer:</label>' in form
 

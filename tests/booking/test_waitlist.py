@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from booking import waitlist, waitlist_signup
 from booking.errors import CannotOffer
-from booking.models import Booking, Slot, SlotHold, WaitlistEntry, WaitlistOffer
+from booking.models import Booking, Reservation, Slot, SlotHold, WaitlistEntry, WaitlistOffer
 from booking.weeks import week_param
 from tests.booking.conftest import specialist
 
@@ -157,7 +157,7 @@ def test_decline_and_expiry_pass_the_time_on_in_order_then_back_to_the_public(
     assert WaitlistOffer.objects.get(status="open").entry == second
 
     WaitlistOffer.objects.filter(status="open").update(expires_at=timezone.now())
-    SlotHold.objects.update(expires_at=timezone.now())
+    Reservation.objects.filter(hold__isnull=False).update(expires_at=timezone.now())
     run_command("process_waitlist", verbosity=0)
     assert WaitlistOffer.objects.get(status="open").entry == third
     assert set(WaitlistOffer.objects.values_list("status", flat=True)) == {
