@@ -11,13 +11,13 @@ from django.utils.html import format_html
 
 from clinic.admin_selection import DeclaredFiltersOnlyMixin, ValidSelectionMixin
 from clinic.models import Location
+from clinic.patients import PatientDetailsMixin
 from clinic.phones import format_national
 
 from . import services, waitlist
 from .admin_list import StatusFilter, VisitDayFilter, exact_matches, upcoming_first
 from .admin_slots import chosen_location, limit_slot_field
 from .errors import BookingError
-from .forms import normalise_personnummer, normalise_phone, require_identity
 from .models import (
     Booking,
     ScheduleException,
@@ -109,7 +109,7 @@ class SlotAdmin(ValidSelectionMixin, admin.ModelAdmin):
         return slot.minutes
 
 
-class StaffBookingForm(forms.ModelForm):
+class StaffBookingForm(PatientDetailsMixin, forms.ModelForm):
     """Booking on a patient's behalf: validated like the patient's own form."""
 
     # As typed ("19850709-9805", "070-123 45 67"): longer than the stored, normalised value.
@@ -158,12 +158,9 @@ class StaffBookingForm(forms.ModelForm):
             else:
                 limit_slot_field(self.fields["slot"], location=self.location)
 
-    def clean_phone(self):
-        return normalise_phone(self.cleaned_data["phone"])
-
-    def clean_personnummer(self):
-        value = (self.cleaned_data.get("personnummer") or "").strip()
-        return normalise_personnummer(value) if value else ""
+    def identity_required(self):
+        """A new booking asks who the patient is; a move keeps the stored identity."""
+        return not self.instance.pk and super().identity_required()
 
     # Set by BookingAdmin.get_form when the booking service refused a valid form.
     booking_failure = None
@@ -172,8 +169,6 @@ class StaffBookingForm(forms.ModelForm):
         cleaned = super().clean()
         if self.booking_failure:
             self.add_error("slot" if "slot" in self.fields else None, self.booking_failure)
-        if not self.instance.pk:
-            require_identity(self)
         slot, package = cleaned.get("slot"), cleaned.get("package")
         if slot and package and (not self.instance.pk or slot.pk != self.instance.slot_id):
             try:

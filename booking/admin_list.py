@@ -7,7 +7,8 @@ from django.contrib import admin
 from django.db.models import Case, F, IntegerField, Q, When
 from django.utils import timezone
 
-from .forms import normalise_personnummer, normalise_phone
+from clinic.patients import clean_personnummer, clean_phone
+
 from .models import Booking
 
 ALL = "alla"
@@ -83,7 +84,7 @@ def upcoming_first():
 def exact_matches(term):
     """A phone or personnummer however it is written, as the patient forms store it."""
     query = Q()
-    for normalise, field in [(normalise_phone, "phone"), (normalise_personnummer, "personnummer")]:
+    for normalise, field in [(clean_phone, "phone"), (clean_personnummer, "personnummer")]:
         try:
             query |= Q(**{field: normalise(term)})
         except forms.ValidationError:

@@ -1,57 +1,16 @@
-"""The patient's details form and the validation of Swedish identity numbers and phones."""
+"""The patient's booking and waitlist forms (their details are cleaned by clinic.patients)."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
-import phonenumbers
 from django import forms
 from django.utils import timezone
-from personnummer import personnummer
 
 from clinic.email_typos import suggest_domain
 from clinic.forms import HoneypotFormMixin, privacy_link
+from clinic.patients import PatientDetailsMixin
 
 from .models import Slot, TimeOfDay, Weekday
-
-
-def normalise_personnummer(value: str) -> str:
-    """Any usual way of writing a personnummer -> 12 digits (YYYYMMDDNNNN); ValidationError."""
-    compact = "".join(value.split())
-    if len(compact) > 13 or not personnummer.valid(compact):
-        raise forms.ValidationError(
-            "Personnumret stämmer inte. Skriv det som ÅÅÅÅMMDD-XXXX och kontrollera siffrorna.",
-            code="invalid_personnummer",
-        )
-    return personnummer.Personnummer(compact).format(long_format=True)
-
-
-def normalise_phone(value: str) -> str:
-    """A Swedish or international phone number -> E.164 (+46701234567); ValidationError."""
-    try:
-        number = phonenumbers.parse(value, "SE")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise forms.ValidationError(
-            "Telefonnumret stämmer inte. Skriv till exempel 070-123 45 67 eller +47 412 34 567.",
-            code="invalid_phone",
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def require_identity(form):
-    """The rule of every patient form (and the constraint `booking_identifies_the_patient`):
-    a personnummer, or a date of birth for a patient without one. The error names the field."""
-    cleaned = form.cleaned_data
-    if (
-        not cleaned.get("personnummer")
-        and not cleaned.get("date_of_birth")
-        and "personnummer" not in form.errors
-        and "date_of_birth" not in form.errors
-    ):
-        form.add_error(
-            "personnummer", "Fyll i personnummer, eller födelsedatum om du saknar personnummer."
-        )
 
 
 class SlotChoiceField(forms.ModelChoiceField):
@@ -62,8 +21,8 @@ class SlotChoiceField(forms.ModelChoiceField):
         return date_format(local, "l j F \\k\\l. H:i").capitalize()
 
 
-class PatientFields(forms.Form):
-    """What we ask of every patient; shared by booking and (later) the waitlist."""
+class PatientFields(PatientDetailsMixin, forms.Form):
+    """What we ask of every patient; shared by booking and the waitlist."""
 
     name = forms.CharField(
         label="För- och efternamn",
@@ -99,31 +58,6 @@ class PatientFields(forms.Form):
         help_text="ÅÅÅÅ-MM-DD",
         widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
     )
-
-    def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if not any(ch.isalpha() for ch in name):
-            raise forms.ValidationError("Skriv ditt namn med bokstäver.", code="invalid_name")
-        return name
-
-    def clean_phone(self):
-        return normalise_phone(self.cleaned_data["phone"])
-
-    def clean_personnummer(self):
-        value = self.cleaned_data["personnummer"].strip()
-        return normalise_personnummer(value) if value else ""
-
-    def clean_date_of_birth(self):
-        born = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if born and not (date(today.year - 120, 1, 1) <= born <= today):
-            raise forms.ValidationError("Kontrollera födelsedatumet.", code="invalid_birth_date")
-        return born
-
-    def clean(self):
-        cleaned = super().clean()
-        require_identity(self)
-        return cleaned
 
 
 class BookingForm(HoneypotFormMixin, PatientFields):

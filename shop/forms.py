@@ -3,11 +3,11 @@
 import re
 from datetime import timedelta
 
-import phonenumbers
 from django import forms
 
 from clinic.forms import HoneypotFormMixin, privacy_link
 from clinic.models import Location
+from clinic.patients import PatientDetailsMixin
 
 from .cart import MAX_QUANTITY
 from .models import Enquiry, Order
@@ -15,22 +15,6 @@ from .rentals import MAX_START_DAYS_AHEAD, max_rental_weeks, today
 from .services import rental_weeks_problem
 
 POSTCODE = re.compile(r"^([1-9]\d{2}) ?(\d{2})$")
-
-
-def normalise_phone(value: str) -> str:
-    """A Swedish or international phone number as E.164 ("+46701234567"), or a form error."""
-    value = (value or "").strip()
-    if not value:
-        return ""
-    try:
-        number = phonenumbers.parse(value, "SE")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise forms.ValidationError(
-            "Ange ett giltigt telefonnummer, till exempel 070-123 45 67 eller +46 70 123 45 67."
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def normalise_postcode(value: str) -> str:
@@ -146,7 +130,7 @@ class CartLineForm(RentalFieldsMixin, forms.Form):
         return quantity
 
 
-class CheckoutForm(HoneypotFormMixin, forms.Form):
+class CheckoutForm(HoneypotFormMixin, PatientDetailsMixin, forms.Form):
     name = forms.CharField(
         label="Namn", max_length=120, error_messages={"required": "Ange ditt namn."}
     )
@@ -211,15 +195,6 @@ class CheckoutForm(HoneypotFormMixin, forms.Form):
             f"{location.city}, {location.street_address}"
         )
 
-    def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError("Ange ditt namn.")
-        return name
-
-    def clean_phone(self):
-        return normalise_phone(self.cleaned_data["phone"])
-
     def clean(self):
         cleaned = super().clean()
         method = cleaned.get("delivery_method")
@@ -249,7 +224,7 @@ class CheckoutForm(HoneypotFormMixin, forms.Form):
         return cleaned
 
 
-class EnquiryForm(HoneypotFormMixin, forms.ModelForm):
+class EnquiryForm(HoneypotFormMixin, PatientDetailsMixin, forms.ModelForm):
     class Meta:
         model = Enquiry
         fields = ["name", "email", "phone", "message"]
@@ -263,12 +238,3 @@ class EnquiryForm(HoneypotFormMixin, forms.ModelForm):
         self.fields["phone"].widget.input_type = "tel"
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["message"].max_length = 2000
-
-    def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError("Ange ditt namn.")
-        return name
-
-    def clean_phone(self):
-        return normalise_phone(self.cleaned_data.get("phone", ""))

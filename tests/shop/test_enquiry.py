@@ -72,7 +72,7 @@ def test_without_a_notify_address_the_enquiry_waits_in_the_admin(
         ({"name": " "}, "Detta fält måste fyllas i."),
         ({"name": "n" * 121}, "som mest 120 tecken"),
         ({"email": "bo@"}, "Fyll i en giltig e-postadress."),
-        ({"phone": "abc"}, "Ange ett giltigt telefonnummer"),
+        ({"phone": "abc"}, "Telefonnumret stämmer inte"),
         ({"message": "Hej\x00"}, "Null-tecken är inte tillåtna."),
     ],
 )
