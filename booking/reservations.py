@@ -1,8 +1,8 @@
 """Taking a practitioner's time: the one place that writes reservations.
 
 The database refuses two live reservations of one practitioner that overlap (see
-booking/models/slots.py); this module checks first, to say which kind of "taken" it is, and
-turns the database's refusal (two patients at once) into SlotTaken.
+booking/models/slots.py): this module just tries, and when refused releases holds that ended
+by time and tries once more, or says who has the time (SlotTaken).
 """
 
 from datetime import timedelta
@@ -30,29 +30,45 @@ def reserve(*, slot, package, expires_at=None, reservation=None, now=None) -> Re
     """
     now = now or timezone.now()
     start, end, blocked_until = span(slot, package)
-    own = reservation.pk if reservation else None
+    same_time = reservation and (
+        (reservation.practitioner_id, reservation.start, reservation.blocked_until)
+        == (slot.practitioner_id, start, blocked_until)
+    )
+    # The same time, still not released (a hold becoming the booking): nothing can have come
+    # to overlap it, since taking its time would have released it first.
+    if same_time and Reservation.objects.filter(pk=reservation.pk, released_at__isnull=True).update(
+        end=end, expires_at=expires_at
+    ):
+        reservation.end, reservation.expires_at = end, expires_at
+        return reservation
+    reservation = reservation or Reservation()
+    reservation.practitioner_id = slot.practitioner_id
+    reservation.start, reservation.end, reservation.blocked_until = start, end, blocked_until
+    reservation.expires_at, reservation.released_at = expires_at, None
+    if save(reservation):
+        return reservation
+    # Refused by the database. Holds that ended by time block nothing: release them for good
+    # and try once more; otherwise say who has the time.
     near = Reservation.objects.filter(practitioner=slot.practitioner_id).overlapping(
         start, blocked_until
     )
-    # Holds that ended by time block nothing: release them for good before taking the time.
-    near.filter(released_at__isnull=True, expires_at__lte=now).exclude(pk=own).update(
-        released_at=now
-    )
-    conflict = near.live(now).exclude(pk=own).select_related("hold").first()
-    if conflict is not None:
-        held = conflict.expires_at is not None
-        raise SlotTaken(HELD_MESSAGE if held else SlotTaken.message)
-    reservation = reservation or Reservation(practitioner_id=slot.practitioner_id)
-    reservation.practitioner_id = slot.practitioner_id
-    reservation.start, reservation.end, reservation.blocked_until = start, end, blocked_until
-    reservation.expires_at = expires_at
-    reservation.released_at = None
+    if reservation.pk:
+        near = near.exclude(pk=reservation.pk)
+    stale = near.filter(released_at__isnull=True, expires_at__lte=now)
+    if stale.update(released_at=now) and save(reservation):
+        return reservation
+    conflict = near.live(now).first()
+    raise SlotTaken(HELD_MESSAGE if conflict and conflict.expires_at else None)
+
+
+def save(reservation):
+    """Whether the database took the reservation (False: it overlaps a live one)."""
     try:
         with transaction.atomic():
             reservation.save()
     except IntegrityError:
-        raise SlotTaken from None  # another patient's reservation committed first
-    return reservation
+        return False
+    return True
 
 
 def release(reservations, now=None):

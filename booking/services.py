@@ -6,11 +6,12 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Q
 from django.utils import timezone
 
 from clinic.mail import queue_email
 from clinic.models import Practitioner
+from shop.models import TreatmentPackage
 
 from . import waitlist
 from .errors import ChangeNotAllowed, SlotNotBookable, SlotTaken, StatusChangeNotAllowed
@@ -35,14 +36,24 @@ class Patient:
 def check_bookable(*, slot, package, now=None):
     """Raise SlotNotBookable unless the package may be booked at this start (taken or not)."""
     now = now or timezone.now()
-    if not package.is_active or not package.locations.filter(pk=slot.location_id).exists():
+    offered, performed = (  # one query for both
+        TreatmentPackage.objects.filter(pk=package.pk)
+        .annotate(
+            offered=Exists(package.locations.filter(pk=slot.location_id)),
+            performed=Exists(
+                Practitioner.objects.performing(package).filter(pk=slot.practitioner_id)
+            ),
+        )
+        .values_list("offered", "performed")
+        .get()
+    )
+    if not package.is_active or not offered:
         raise SlotNotBookable("Behandlingen erbjuds inte på den mottagningen.")
     if slot.start < now + timedelta(minutes=settings.BOOKING_LEAD_MINUTES):
         raise SlotNotBookable("Den tiden har redan passerat eller är för nära i tid att boka.")
     if slot.end - slot.start < timedelta(minutes=package.duration_minutes):
         raise SlotNotBookable("Tiden är för kort för den behandlingen.")
-    practitioner = slot.practitioner
-    if not practitioner.is_active or practitioner.excluded_packages.filter(pk=package.pk).exists():
+    if not performed:
         raise SlotNotBookable("Fotspecialisten utför inte den behandlingen.")
 
 
@@ -120,7 +131,7 @@ def book_slot(*, slot, package, patient: Patient, request_token=None, holder=Non
             raise SlotTaken from None
         raise  # another rule: never blamed on someone else taking the time
     if hold:
-        SlotHold.objects.filter(pk=hold.pk).delete()  # the reservation is the booking's now
+        hold.delete()  # the reservation is the booking's now
     waitlist.leave_after_booking(booking)
     logger.info("booking %s created for slot %s", booking.pk, slot.pk)
     send_booking_email(booking, "confirmed")

@@ -52,7 +52,9 @@ from .models import Booking, Reservation, Slot, SlotHold, WaitlistOffer
 from .weeks import week_bounds
 
 BOOKING_VERSION_PK = 2
-MODELS = (Slot, Reservation, Booking, SlotHold, WaitlistOffer)
+# Reservations are written only by booking/reservations.py, inside services that have
+# called booking_state_changes() first.
+MODELS = (Slot, Booking, SlotHold, WaitlistOffer)
 SKIP_COOKIES = ("messages",)
 
 

@@ -23,7 +23,7 @@ def test_loading_the_content_twice_duplicates_nothing():
     call_command("load_clinic_content", verbosity=0)
     call_command("load_clinic_content", "--force", verbosity=0)
     assert counts() == first
-    assert first == [2, 1, 1, 6, 5, 7, 4]
+    assert first == [2, 3, 1, 6, 5, 7, 4]  # practitioners: the author and one per location
 
 
 def test_loading_again_keeps_staff_edits(content):

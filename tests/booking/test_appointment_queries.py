@@ -1,0 +1,102 @@
+"""The slot list and the booking POST cost a bounded number of queries, however many
+specialists work and however full the week is."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from booking import services
+from booking.models import Slot, WeeklySchedule
+from booking.schedule import generate_slots
+from booking.weeks import this_monday, week_bounds, week_param
+from clinic.models import Practitioner
+from tests.booking.conftest import form_token, make_slot, patient_data, specialist
+
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
+
+SLOTS = "/boka/stockholm/nybesok/"
+CHOOSE = "/boka/stockholm/nybesok/valj/"
+DETAILS = "/boka/stockholm/nybesok/uppgifter/"
+
+
+@pytest.fixture(autouse=True)
+def uncached(settings):
+    settings.PAGE_CACHE = False  # count the computation, not a cache hit
+
+
+def add_specialists(location, count):
+    """`count` more specialists with the same hours as the location's first."""
+    first = specialist(location)
+    for n in range(count):
+        other = Practitioner.objects.create(slug=f"extra-{n}", name=f"Specialist {n}")
+        other.locations.add(location)
+        for hours in WeeklySchedule.objects.filter(practitioner=first):
+            hours.pk, hours.practitioner = None, other
+            hours.save()
+
+
+def book_every_other_hour(location, package, week):
+    """Each specialist's visits at 08, 10, 12 and 14 every day of the week: half booked."""
+    start, end = week_bounds(week)
+    starts = Slot.objects.bookable(location=location, package=package).filter(
+        start__gte=start, start__lt=end
+    )
+    booked = 0
+    for slot in starts:
+        local = timezone.localtime(slot.start)
+        if local.minute or local.hour % 2:
+            continue
+        services.book_slot(
+            slot=slot,
+            package=package,
+            patient=services.Patient(
+                name=f"Patient {booked}",
+                email="",
+                phone="+46701234567",
+                personnummer="198507099805",
+            ),
+            by_staff=True,
+        )
+        booked += 1
+    return booked
+
+
+def queries_of(client, url, params):
+    client.get("/")  # the footer's locations, cached under the content version
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_week_costs_the_same_queries_with_three_specialists_and_half_booked(
+    client, stockholm, nybesok, django_assert_max_num_queries
+):
+    generate_slots(weeks=3)
+    week = {"vecka": week_param(this_monday() + timedelta(weeks=1))}
+    empty = queries_of(client, SLOTS, week)
+
+    add_specialists(stockholm, 2)
+    generate_slots(weeks=3)
+    assert book_every_other_hour(stockholm, nybesok, this_monday() + timedelta(weeks=1)) > 20
+    client.get("/")
+    with django_assert_max_num_queries(empty) as captured:
+        html = client.get(SLOTS, week).content.decode()
+    assert "Första lediga fotspecialist" in html and "Specialist 1" in html
+    assert len(captured.captured_queries) <= 9
+
+
+def test_booking_a_held_time_takes_no_more_queries_than_before_the_appointment_book(
+    client, stockholm, django_assert_max_num_queries
+):
+    add_specialists(stockholm, 2)
+    slot = make_slot(stockholm)
+    client.post(CHOOSE, {"slot": slot.pk})
+    # 38 before practitioners and visit lengths, counted the same way: with the rate-limit
+    # counters (database cache here) and the confirmation e-mail sent after commit.
+    with django_assert_max_num_queries(38):
+        response = client.post(DETAILS, patient_data(slot, request_token=form_token("lean")))
+    assert response.status_code == 302
