@@ -66,10 +66,15 @@ class InfoPageAdmin(ValidSelectionMixin, admin.ModelAdmin):
 
 @admin.register(Practitioner)
 class PractitionerAdmin(ValidSelectionMixin, admin.ModelAdmin):
-    list_display = ["name", "title"]
+    list_display = ["person", "title", "is_active"]
+    list_filter = ["is_active", "locations"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["locations"]
+    filter_horizontal = ["locations", "excluded_packages"]
+
+    @admin.display(description="namn", ordering="name")
+    def person(self, practitioner):
+        return practitioner.display_name
 
 
 @admin.register(ClinicSection)

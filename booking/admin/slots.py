@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 
 from clinic.models import Location
 
-from .models import Slot
+from ..models import Slot
 
 PARAMETER = "mottagning"
 

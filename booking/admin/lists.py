@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from clinic.patients import clean_personnummer, clean_phone
 
-from .models import Booking
+from ..models import Booking
 
 ALL = "alla"
 

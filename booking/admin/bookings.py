@@ -1,12 +1,9 @@
+"""Bookings as reception works them: the list, the staff booking form, Kom/Uteblev."""
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from clinic.admin_selection import DeclaredFiltersOnlyMixin, ValidSelectionMixin
@@ -14,99 +11,14 @@ from clinic.models import Location
 from clinic.patients import PatientDetailsMixin
 from clinic.phones import format_national
 
-from . import services, waitlist
-from .admin_list import StatusFilter, VisitDayFilter, exact_matches, upcoming_first
-from .admin_slots import chosen_location, limit_slot_field
-from .errors import BookingError
-from .models import (
+from .. import services
+from ..errors import BookingError
+from ..models import (
     Booking,
-    ScheduleException,
-    Slot,
-    WaitlistEntry,
-    WaitlistOffer,
-    Weekday,
-    WeeklySchedule,
 )
-from .schedule import generate_slots
-from .slotcache import booking_state_changes
-
-
-def local(dt):
-    """ "fre 4 dec 2026 10:00": Swedish and lower case ("M" would give "Dec")."""
-    return date_format(timezone.localtime(dt), "D j b Y H:i") if dt else ""
-
-
-@admin.register(WeeklySchedule)
-class WeeklyScheduleAdmin(ValidSelectionMixin, admin.ModelAdmin):
-    list_display = ["location", "practitioner", "weekday", "start_time", "end_time"]
-    list_filter = ["location", "weekday"]
-    list_select_related = ["location", "practitioner"]
-    actions = ["generate"]
-
-    @admin.action(description="Skapa bokningsbara tider för kommande veckor")
-    def generate(self, request, queryset):
-        locations = Location.objects.filter(schedules__in=queryset).distinct()
-        result = generate_slots(weeks=settings.BOOKING_WEEKS_AHEAD, locations=locations)
-        self.message_user(
-            request,
-            f"{result.created} nya tider skapades, {result.removed} lediga tider togs bort "
-            f"på stängda dagar ({settings.BOOKING_WEEKS_AHEAD} veckor framåt).",
-        )
-
-
-@admin.register(ScheduleException)
-class ScheduleExceptionAdmin(ValidSelectionMixin, admin.ModelAdmin):
-    list_display = ["location", "date_from", "date_to", "practitioner", "reason"]
-    list_filter = ["location"]
-    list_select_related = ["location", "practitioner"]
-
-
-class BookedFilter(admin.SimpleListFilter):
-    title = "bokad eller ledig"
-    parameter_name = "bokad"
-
-    def lookups(self, request, model_admin):
-        return [("ja", "Bokad"), ("nej", "Ledig")]
-
-    def queryset(self, request, queryset):
-        booked = Booking.objects.active().values("slot")
-        if self.value() == "ja":
-            return queryset.filter(pk__in=booked)
-        if self.value() == "nej":
-            return queryset.exclude(pk__in=booked)
-        return queryset
-
-
-@admin.register(Slot)
-class SlotAdmin(ValidSelectionMixin, admin.ModelAdmin):
-    list_display = ["local_start", "location", "minutes", "practitioner"]
-    list_filter = ["location", BookedFilter, ("start", admin.DateFieldListFilter)]
-    list_select_related = ["location", "practitioner"]
-    date_hierarchy = "start"
-
-    def save_model(self, request, obj, form, change):
-        booking_state_changes()  # first of the locks (booking/slotcache.py)
-        super().save_model(request, obj, form, change)
-        if not change:
-            waitlist.offer_after_commit(obj.pk)
-
-    @transaction.atomic
-    def delete_model(self, request, obj):
-        booking_state_changes()
-        super().delete_model(request, obj)
-
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        booking_state_changes()
-        super().delete_queryset(request, queryset)
-
-    @admin.display(description="Tid", ordering="start")
-    def local_start(self, slot):
-        return local(slot.start)
-
-    @admin.display(description="Minuter")
-    def minutes(self, slot):
-        return slot.minutes
+from .dates import local
+from .lists import StatusFilter, VisitDayFilter, exact_matches, upcoming_first
+from .slots import chosen_location, limit_slot_field
 
 
 class StaffBookingForm(PatientDetailsMixin, forms.ModelForm):
@@ -411,135 +323,3 @@ class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdm
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "day_locations": Location.objects.active()}
         return super().changelist_view(request, extra_context)
-
-
-class WaitlistOfferInline(admin.TabularInline):
-    model = WaitlistOffer
-    extra = 0
-    fields = ["slot", "status", "created_at", "expires_at", "closed_at", "made_by_staff"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class WaitlistEntryForm(forms.ModelForm):
-    offer_slot = forms.ModelChoiceField(
-        label="Erbjud en tid nu",
-        queryset=Slot.objects.none(),
-        required=False,
-        help_text="Lediga tider på mottagningen, långa nog för behandlingen. "
-        "Patienten får ett mejl och tiden hålls för hen.",
-    )
-
-    class Meta:
-        model = WaitlistEntry
-        fields = [
-            "earliest_date",
-            "latest_date",
-            "weekdays",
-            "time_of_day",
-            "name",
-            "email",
-            "phone",
-            "status",
-        ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        entry = self.instance
-        if entry.pk:
-            slots = Slot.objects.bookable(location=entry.location, package=entry.package)
-            self.fields["offer_slot"].queryset = slots
-            self.fields["offer_slot"].label_from_instance = lambda s: local(s.start)
-
-
-@admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdmin):
-    form = WaitlistEntryForm
-    list_display = [
-        "created_at",
-        "location",
-        "package",
-        "position",
-        "name",
-        "wishes",
-        "confirmed",
-        "status",
-    ]
-    list_filter = ["location", "package", "status"]
-    search_fields = ["name", "email", "phone"]
-    readonly_fields = ["location", "package", "created_at", "confirmed_at"]
-    inlines = [WaitlistOfferInline]
-    actions = ["remove"]
-
-    def get_queryset(self, request):
-        ahead = (
-            WaitlistEntry.objects.waiting()
-            .filter(
-                location=OuterRef("location"),
-                package=OuterRef("package"),
-                created_at__lt=OuterRef("created_at"),
-            )
-            .values("location")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("location", "package")
-            .annotate(ahead=Coalesce(Subquery(ahead), 0))
-        )
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(description="Plats i kön", ordering="created_at")
-    def position(self, entry):
-        waiting = entry.status == WaitlistEntry.Status.WAITING and entry.confirmed_at
-        return entry.ahead + 1 if waiting else "–"
-
-    @admin.display(description="Önskemål")
-    def wishes(self, entry):
-        days = ", ".join(Weekday(int(d)).label[:3] for d in entry.weekdays) or "alla dagar"
-        return (
-            f"{entry.earliest_date:%Y-%m-%d}–{entry.latest_date:%Y-%m-%d}, {days}, "
-            f"{entry.get_time_of_day_display().lower()}"
-        )
-
-    @admin.display(description="Bekräftad", boolean=True)
-    def confirmed(self, entry):
-        return entry.confirmed_at is not None
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        slot = form.cleaned_data.get("offer_slot")
-        if slot:
-            try:
-                waitlist.make_offer(entry=obj, slot=slot, by_staff=True)
-            except BookingError as error:
-                messages.error(request, f"Tiden erbjöds inte: {error.message}")
-            else:
-                messages.success(request, f"{obj.name} har erbjudits tiden {local(slot.start)}.")
-
-    @admin.action(description="Ta bort från väntelistan")
-    def remove(self, request, queryset):
-        for entry in queryset:
-            waitlist.leave(entry=entry)
-        self.message_user(request, "Markerade patienter står inte längre på väntelistan.")
-
-
-@admin.register(WaitlistOffer)
-class WaitlistOfferAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdmin):
-    list_display = ["created_at", "slot", "entry", "status", "expires_at", "made_by_staff"]
-    list_filter = ["status", "slot__location"]
-    list_select_related = ["slot__location", "entry__package", "entry__location"]
-    search_fields = ["entry__name", "entry__email"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
