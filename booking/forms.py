@@ -179,12 +179,23 @@ class WaitlistForm(HoneypotFormMixin, PatientFields):
         "consent",
     ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, practitioners=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].help_text = (
             "Hit skickar vi länken för att bekräfta din plats på väntelistan, "
             "och erbjudanden om tider som blir lediga."
         )
+        if len(practitioners) > 1:  # a choice only where there is one to make
+            self.fields["practitioner"] = forms.TypedChoiceField(
+                label="Fotspecialist",
+                choices=[("", "Första lediga fotspecialist")]
+                + [(str(person.pk), person.display_name) for person in practitioners],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                error_messages={"invalid_choice": "Välj en fotspecialist i listan."},
+            )
+            self.order_fields(["practitioner", *self.field_order])
 
     def clean(self):
         cleaned = super().clean()
@@ -205,4 +216,5 @@ class WaitlistForm(HoneypotFormMixin, PatientFields):
             "latest_date": data["latest_date"],
             "weekdays": "".join(sorted(data["weekdays"])),
             "time_of_day": data["time_of_day"],
+            "practitioner_id": data.get("practitioner"),
         }

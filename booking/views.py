@@ -406,7 +406,7 @@ JOINED_SESSION_KEY = "waitlist_joined"
 def waitlist_join(request, location_slug, package_slug):
     location, package = get_offer(location_slug, package_slug)
     if request.method == "POST":
-        form = WaitlistForm(request.POST)
+        form = WaitlistForm(request.POST, practitioners=practitioners_for(location, package))
         if form.is_valid():
             data = form.cleaned_data
             wishes = form.wishes()
@@ -432,7 +432,8 @@ def waitlist_join(request, location_slug, package_slug):
     else:
         today = timezone.localdate()
         form = WaitlistForm(
-            initial={"earliest_date": today, "latest_date": today + timedelta(weeks=4)}
+            practitioners=practitioners_for(location, package),
+            initial={"earliest_date": today, "latest_date": today + timedelta(weeks=4)},
         )
     return render(
         request,

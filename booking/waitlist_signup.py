@@ -22,6 +22,7 @@ CHANGEABLE = (
     "latest_date",
     "weekdays",
     "time_of_day",
+    "practitioner_id",
     "name",
     "phone",
     "personnummer",

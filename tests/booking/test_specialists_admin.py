@@ -111,3 +111,39 @@ def test_an_excluded_package_hides_that_specialists_times(client, anna, stockhol
     chosen = client.post(CHOOSE, {"slot": slot.pk, "fotspecialist": "anna-andersson"})
     other = Slot.objects.get(practitioner=specialist(stockholm), start=slot.start)
     assert chosen["Location"] == f"{DETAILS}?tid={other.pk}"
+
+
+def test_the_waitlist_asks_which_specialist_and_offers_only_their_times(
+    client, anna, stockholm, nybesok, mailoutbox
+):
+    generate_slots(weeks=3)
+    page = client.get("/boka/stockholm/nybesok/vantelista/").content.decode()
+    assert '<option value="" selected>Första lediga fotspecialist</option>' in page
+    today = timezone.localdate()
+    response = client.post(
+        "/boka/stockholm/nybesok/vantelista/",
+        {
+            "earliest_date": today.isoformat(),
+            "latest_date": (today + timedelta(weeks=3)).isoformat(),
+            "time_of_day": "any",
+            "practitioner": str(anna.pk),
+            "name": "Åsa Öberg",
+            "email": "asa@example.com",
+            "phone": "070-123 45 67",
+            "personnummer": "19850709-9805",
+            "consent": "on",
+        },
+    )
+    assert response.status_code == 302
+    entry = stockholm.waitlist.get()
+    assert entry.practitioner == anna
+    confirmed = client.get(f"/boka/vantelista/bekrafta/{entry.token}/").content.decode()
+    assert "hos Anna Andersson" in confirmed
+    free = {slot.practitioner_id for slot in waitlist_free_slots(entry)}
+    assert free == {anna.pk}
+
+
+def waitlist_free_slots(entry):
+    from booking.waitlist import matching_free_slots
+
+    return matching_free_slots(entry, limit=50)
