@@ -60,6 +60,7 @@ class Day:
     day: date
     columns: list
     is_today: bool = False
+    axis: bool = False  # the week view shows the time axis once, on its first day with columns
 
     @property
     def visit_count(self):

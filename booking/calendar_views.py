@@ -77,10 +77,18 @@ def asked_monday(request):
     return day - timedelta(days=day.weekday())
 
 
-def location_practitioners(location):
-    return Practitioner.objects.filter(
-        Q(locations=location) | Q(schedules__location=location), is_active=True
-    ).distinct()
+def practitioners_to_choose(location, days):
+    """The location's practitioners and anyone with a column in the days shown, by name."""
+    people = {
+        p.pk: p
+        for p in Practitioner.objects.filter(
+            Q(locations=location) | Q(schedules__location=location), is_active=True
+        ).distinct()
+    }
+    for day in days:
+        for column in day.columns:
+            people.setdefault(column.practitioner.pk, column.practitioner)
+    return sorted(people.values(), key=lambda p: (p.name, p.pk))
 
 
 def asked_practitioner(request, location):
@@ -100,12 +108,12 @@ def keep(*, practitioner=None, moving=None):
     return f"&{urlencode(chosen)}" if chosen else ""
 
 
-def common_context(request, location, practitioner):
+def common_context(request, location, practitioner, days):
     return {
         "location": location,
         "locations": Location.objects.active(),
         "practitioner": practitioner,
-        "practitioners": location_practitioners(location),
+        "practitioners": practitioners_to_choose(location, days),
         "today": timezone.localdate(),
         "can_add": request.user.has_perm("booking.add_booking"),
         "can_change": request.user.has_perm("booking.change_booking"),
@@ -148,7 +156,7 @@ def day_view(request, location_slug):
         request,
         "booking/calendar/day.html",
         {
-            **common_context(request, location, practitioner),
+            **common_context(request, location, practitioner, days),
             "day": day,
             "frame": frame,
             "calendar": days[0],
@@ -175,11 +183,14 @@ def week_view(request, location_slug):
         merge_free=True,
     )
     days = [d for d in days if d.day.weekday() < 5 or d.columns]
+    with_columns = [d for d in days if d.columns]
+    if with_columns:
+        with_columns[0].axis = True
     return render(
         request,
         "booking/calendar/week.html",
         {
-            **common_context(request, location, practitioner),
+            **common_context(request, location, practitioner, days),
             "monday": monday,
             "sunday": monday + timedelta(days=6),
             "frame": frame,
@@ -375,6 +386,8 @@ def book(request, location_slug):
     )
     search = request.GET.get("sok", "")[:100]
     patients = returning_patients(search) if search.strip() else []
+    for earlier in patients:
+        earlier.national_phone = format_national(earlier.phone)
     initial, earlier = prefill(request, request.GET.get("patient", "").strip() or None)
     status = 200
     if request.method == "POST":
