@@ -14,7 +14,13 @@ from clinic.models import Practitioner
 from shop.models import TreatmentPackage
 
 from . import waitlist
-from .errors import ChangeNotAllowed, SlotNotBookable, SlotTaken, StatusChangeNotAllowed
+from .errors import (
+    BookingError,
+    ChangeNotAllowed,
+    SlotNotBookable,
+    SlotTaken,
+    StatusChangeNotAllowed,
+)
 from .ics import booking_calendar
 from .models import Booking, Reservation, Slot, SlotHold
 from .reservations import release, reserve
@@ -242,6 +248,21 @@ def move_booking(*, booking, new_slot, by_staff=False, reason=""):
     return booking
 
 
+@transaction.atomic
+def set_note(*, booking, note):
+    """Reception's note for the practitioner on the visit (blank removes it); returns the booking.
+    The patient never sees it. Free times do not change, so the slot lists keep their cache."""
+    note = (note or "").strip()
+    max_length = Booking._meta.get_field("staff_note").max_length
+    if len(note) > max_length:
+        raise BookingError(f"Anteckningen får vara högst {max_length} tecken.")
+    booking = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)
+    booking.staff_note = note
+    booking.save(update_fields=["staff_note"])
+    logger.info("booking %s note %s", booking.pk, "set" if note else "removed")
+    return booking
+
+
 def send_booking_email(booking, kind, *, key_suffix="", **extra):
     """Queue the patient's e-mail of this kind; a booking without e-mail (staff) gets none."""
     if not booking.email:
@@ -314,6 +335,7 @@ def anonymise_bookings(*, older_than_days, now=None, dry_run=False):
             personnummer="",
             date_of_birth=None,
             message="",
+            staff_note="",
             cancel_reason="",
             token=None,
             request_token=None,

@@ -58,6 +58,8 @@ class Booking(PatientDetails):
         "status", max_length=12, choices=Status.choices, default=Status.BOOKED
     )
     message = models.TextField("meddelande till mottagningen", max_length=1000, blank=True)
+    # Reception's note for the practitioner (the calendar's "Anteckning"); never mailed.
+    staff_note = models.TextField("anteckning till fotspecialisten", max_length=1000, blank=True)
     consent_at = models.DateTimeField("samtycke lämnat", null=True, blank=True)
     # NULL, not "", once anonymised: unique columns allow many NULLs.
     token = models.CharField(  # noqa: DJ001
