@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
-from . import calendar_views as cal
 from . import views
+from .calendar import actions, pages
 
 
 class TokenConverter:
@@ -27,17 +27,17 @@ urlpatterns = [
     path("hantera/<token:token>/avboka/", views.cancel, name="cancel"),
     path("hantera/<token:token>/flytta/", views.move, name="move"),
     path("personal/dag/<slug:location_slug>/", views.day_view, name="day-view"),
-    path("personal/kalender/", cal.root, name="calendar-root"),
-    path("personal/kalender/besok/<int:pk>/", cal.visit, name="calendar-visit"),
-    path("personal/kalender/besok/<int:pk>/flytta/", cal.move, name="calendar-move"),
+    path("personal/kalender/", pages.root, name="calendar-root"),
+    path("personal/kalender/besok/<int:pk>/", pages.visit, name="calendar-visit"),
+    path("personal/kalender/besok/<int:pk>/flytta/", actions.move, name="calendar-move"),
     path(
         "personal/kalender/besok/<int:pk>/<slug:action>/",
-        cal.visit_action,
+        actions.visit_action,
         name="calendar-action",
     ),
-    path("personal/kalender/<slug:location_slug>/", cal.day_view, name="calendar-day"),
-    path("personal/kalender/<slug:location_slug>/vecka/", cal.week_view, name="calendar-week"),
-    path("personal/kalender/<slug:location_slug>/boka/", cal.book, name="calendar-book"),
+    path("personal/kalender/<slug:location_slug>/", pages.day_view, name="calendar-day"),
+    path("personal/kalender/<slug:location_slug>/vecka/", pages.week_view, name="calendar-week"),
+    path("personal/kalender/<slug:location_slug>/boka/", actions.book, name="calendar-book"),
     path("vantelista/anmald/", views.waitlist_joined, name="waitlist-joined"),
     path("vantelista/bekrafta/<token:token>/", views.waitlist_confirm, name="waitlist-confirm"),
     path("vantelista/andra/<token:token>/", views.waitlist_change, name="waitlist-change"),

@@ -18,8 +18,8 @@ from django.utils import timezone
 from clinic.models import Practitioner
 from shop.models import TreatmentPackage
 
-from .admin_list import exact_matches
-from .models import Booking, Reservation, Slot
+from ..admin.lists import exact_matches
+from ..models import Booking, Reservation, Slot
 
 DEFAULT_HOURS = (8, 17)  # a day without working hours or visits still shows a frame
 

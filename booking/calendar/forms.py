@@ -10,8 +10,8 @@ from django import forms
 
 from shop.models import TreatmentPackage
 
-from .forms import PatientFields
-from .models import Booking
+from ..forms import PatientFields
+from ..models import Booking
 
 
 class PackageChoiceField(forms.ModelChoiceField):

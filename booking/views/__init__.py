@@ -1,0 +1,33 @@
+"""Booking's public pages: finding and booking a time, a booked visit, the waitlist."""
+
+from .times import choose, details, release, slot_list, start
+from .visits import cancel, confirmation, day_view, manage, move
+from .waitlist import (
+    offer,
+    offer_decline,
+    waitlist_change,
+    waitlist_confirm,
+    waitlist_join,
+    waitlist_joined,
+    waitlist_leave,
+)
+
+__all__ = [
+    "cancel",
+    "choose",
+    "confirmation",
+    "day_view",
+    "details",
+    "manage",
+    "move",
+    "offer",
+    "offer_decline",
+    "release",
+    "slot_list",
+    "start",
+    "waitlist_change",
+    "waitlist_confirm",
+    "waitlist_join",
+    "waitlist_joined",
+    "waitlist_leave",
+]
