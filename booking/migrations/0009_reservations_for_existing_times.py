@@ -4,6 +4,10 @@
   ("Fotspecialist"; the clinic adds names in the admin), who takes those hours and times.
 - Every booking gets a reservation with its slot's start and end, released if cancelled;
   every hold gets one until it expires.
+- Times that overlapped could both be booked before (the old generator kept only starts
+  apart, so a change of slot length made e.g. 09:45 beside 09:00-10:00). Such a visit keeps
+  its time on a second unnamed practitioner of the location, who takes no new bookings
+  (`is_active` off), for the clinic to sort out; an overlapping hold just ends.
 - Free times are deleted: `generate_slots` makes them again on the new grid.
 - The database refuses two live reservations of one practitioner that overlap.
 """
@@ -11,7 +15,11 @@
 from django.db import migrations
 from django.utils import timezone
 
+# The rows written above (forwards) leave deferred foreign-key checks pending in this
+# transaction, and PostgreSQL refuses to ALTER a table that has pending trigger events: run
+# those checks now (for the rest of this migration's transaction) before adding the guard.
 POSTGRES_GUARD = """
+SET CONSTRAINTS ALL IMMEDIATE;
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 ALTER TABLE booking_reservation ADD CONSTRAINT reservation_no_overlap
     EXCLUDE USING gist (
@@ -80,21 +88,51 @@ def forwards(apps, schema_editor):
         schedules.update(practitioner=practitioner)
         slots.update(practitioner=practitioner)
 
-    for booking in Booking.objects.select_related("slot"):
+    def taken(practitioner_id, slot):
+        return Reservation.objects.filter(
+            practitioner_id=practitioner_id,
+            released_at__isnull=True,
+            start__lt=slot.end,
+            blocked_until__gt=slot.start,
+        ).exists()
+
+    def free_stand_in(slot):
+        """The first unnamed stand-in of the slot's location with that time free."""
+        location = slot.location
+        n = 2
+        while True:
+            stand_in, _ = Practitioner.objects.get_or_create(
+                slug=f"{location.slug}-fotspecialist-{n}",
+                defaults={"name": "", "is_active": False},
+            )
+            stand_in.locations.add(location)
+            if (
+                not taken(stand_in.pk, slot)
+                and not Slot.objects.filter(practitioner=stand_in, start=slot.start).exists()
+            ):
+                return stand_in
+            n += 1
+
+    bookings = Booking.objects.select_related("slot__location").order_by("slot__start", "pk")
+    for booking in bookings:
         slot = booking.slot
+        cancelled = booking.status == "cancelled"
+        if not cancelled and taken(slot.practitioner_id, slot):
+            slot.practitioner = free_stand_in(slot)
+            slot.save(update_fields=["practitioner"])
         booking.reservation = Reservation.objects.create(
             practitioner_id=slot.practitioner_id,
             start=slot.start,
             end=slot.end,
             blocked_until=slot.end,
-            released_at=booking.cancelled_at if booking.status == "cancelled" else None,
+            released_at=booking.cancelled_at if cancelled else None,
         )
         booking.save(update_fields=["reservation"])
 
     booked = set(Booking.objects.exclude(status="cancelled").values_list("slot_id", flat=True))
-    for hold in SlotHold.objects.select_related("slot"):
+    for hold in SlotHold.objects.select_related("slot").order_by("slot__start", "pk"):
         slot = hold.slot
-        expired = hold.expires_at <= now or slot.pk in booked
+        expired = hold.expires_at <= now or slot.pk in booked or taken(slot.practitioner_id, slot)
         hold.reservation = Reservation.objects.create(
             practitioner_id=slot.practitioner_id,
             start=slot.start,
