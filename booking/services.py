@@ -1,66 +1,32 @@
 """Every write that books, cancels or moves a visit; views and the admin call these."""
 
 import logging
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from clinic.mail import queue_email
 from clinic.models import Practitioner
-from shop.models import TreatmentPackage
 
 from . import waitlist
 from .errors import (
     BookingError,
     ChangeNotAllowed,
+    OfferGone,
     SlotNotBookable,
     SlotTaken,
     StatusChangeNotAllowed,
 )
 from .ics import booking_calendar
-from .models import Booking, Reservation, Slot, SlotHold
+from .models import Booking, Reservation, Slot, SlotHold, WaitlistOffer
 from .reservations import release, reserve
+from .rules import Patient, check_bookable
 from .slotcache import booking_state_changes
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Patient:
-    name: str
-    email: str
-    phone: str
-    personnummer: str = ""
-    date_of_birth: date | None = None
-    message: str = ""
-
-
-def check_bookable(*, slot, package, now=None):
-    """Raise SlotNotBookable unless the package may be booked at this start (taken or not)."""
-    now = now or timezone.now()
-    offered, performed = (  # one query for both
-        TreatmentPackage.objects.filter(pk=package.pk)
-        .annotate(
-            offered=Exists(package.locations.filter(pk=slot.location_id)),
-            performed=Exists(
-                Practitioner.objects.performing(package).filter(pk=slot.practitioner_id)
-            ),
-        )
-        .values_list("offered", "performed")
-        .get()
-    )
-    if not package.is_active or not offered:
-        raise SlotNotBookable("Behandlingen erbjuds inte på den mottagningen.")
-    if slot.start < now + timedelta(minutes=settings.BOOKING_LEAD_MINUTES):
-        raise SlotNotBookable("Den tiden har redan passerat eller är för nära i tid att boka.")
-    if slot.end - slot.start < timedelta(minutes=package.duration_minutes):
-        raise SlotNotBookable("Tiden är för kort för den behandlingen.")
-    if not performed:
-        raise SlotNotBookable("Fotspecialisten utför inte den behandlingen.")
 
 
 def fair_choices(slot, package, holder=None):
@@ -141,6 +107,34 @@ def book_slot(*, slot, package, patient: Patient, request_token=None, holder=Non
     waitlist.leave_after_booking(booking)
     logger.info("booking %s created for slot %s", booking.pk, slot.pk)
     send_booking_email(booking, "confirmed")
+    return booking
+
+
+@transaction.atomic
+def accept_offer(*, offer, now=None):
+    """Book the offered slot with the details the patient gave when joining."""
+    now = now or timezone.now()
+    booking_state_changes()
+    offer = (
+        WaitlistOffer.objects.select_for_update().select_related("entry__package").get(pk=offer.pk)
+    )
+    if offer.status != WaitlistOffer.Status.OPEN or offer.expires_at <= now:
+        raise OfferGone
+    entry = offer.entry
+    booking = book_slot(
+        slot=offer.slot,
+        package=entry.package,
+        patient=Patient(
+            name=entry.name,
+            email=entry.email,
+            phone=entry.phone,
+            personnummer=entry.personnummer,
+            date_of_birth=entry.date_of_birth,
+        ),
+        holder=offer.holder,
+    )
+    offer.status, offer.closed_at, offer.booking = WaitlistOffer.Status.ACCEPTED, now, booking
+    offer.save(update_fields=["status", "closed_at", "booking"])
     return booking
 
 

@@ -21,10 +21,10 @@ from django.utils import timezone
 
 from clinic.mail import queue_email
 
-from . import services
-from .errors import BookingError, CannotOffer, OfferGone, SlotTaken
+from .errors import BookingError, CannotOffer, SlotTaken
 from .models import Reservation, Slot, SlotHold, WaitlistEntry, WaitlistOffer
 from .reservations import reserve
+from .rules import check_bookable
 from .slotcache import booking_state_changes
 from .weeks import distinct_starts
 
@@ -77,7 +77,7 @@ def offerable(slot, package, now):
     """Whether the whole visit of the package fits at the slot's start, free, and no one has
     been offered that start."""
     try:
-        services.check_bookable(slot=slot, package=package, now=now)
+        check_bookable(slot=slot, package=package, now=now)
     except BookingError:
         return False
     return (
@@ -197,34 +197,6 @@ def matching_free_slots(entry, now=None, limit=10):
         .exclude(offers__status=WaitlistOffer.Status.OPEN)[:200]
     )
     return distinct_starts(slot for slot in slots if entry.matches(slot, zone_day))[:limit]
-
-
-@transaction.atomic
-def accept_offer(*, offer, now=None):
-    """Book the offered slot with the details the patient gave when joining."""
-    now = now or timezone.now()
-    booking_state_changes()
-    offer = (
-        WaitlistOffer.objects.select_for_update().select_related("entry__package").get(pk=offer.pk)
-    )
-    if offer.status != WaitlistOffer.Status.OPEN or offer.expires_at <= now:
-        raise OfferGone
-    entry = offer.entry
-    booking = services.book_slot(
-        slot=offer.slot,
-        package=entry.package,
-        patient=services.Patient(
-            name=entry.name,
-            email=entry.email,
-            phone=entry.phone,
-            personnummer=entry.personnummer,
-            date_of_birth=entry.date_of_birth,
-        ),
-        holder=offer.holder,
-    )
-    offer.status, offer.closed_at, offer.booking = WaitlistOffer.Status.ACCEPTED, now, booking
-    offer.save(update_fields=["status", "closed_at", "booking"])
-    return booking
 
 
 @transaction.atomic

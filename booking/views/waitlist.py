@@ -148,7 +148,7 @@ def offer(request, token):
     offer = offer_by_token(token)
     if request.method == "POST":
         try:
-            booking = waitlist.accept_offer(offer=offer)
+            booking = services.accept_offer(offer=offer)
         except BookingError as error:
             messages.error(request, error.message)
             return redirect("booking:offer", token=token)
