@@ -232,13 +232,21 @@ def details(request, location_slug, package_slug):
             else:
                 return redirect("booking:confirmation", token=booking.token)
         else:
-            chosen = Slot.objects.at(location).filter(pk=_int(request.POST.get("slot"))).first()
+            chosen = (
+                Slot.objects.at(location)
+                .select_related("practitioner")
+                .filter(pk=_int(request.POST.get("slot")))
+                .first()
+            )
         # A double click whose twin won the race while this one validated: same booking.
         if earlier.exists():
             return redirect("booking:confirmation", token=earlier.get().token)
         slot = chosen
     else:
-        slot = get_object_or_404(Slot.objects.at(location), pk=_int(request.GET.get("tid")))
+        slot = get_object_or_404(
+            Slot.objects.at(location).select_related("practitioner"),
+            pk=_int(request.GET.get("tid")),
+        )
         form = BookingForm(
             location=location, package=package, holder=holder, initial={"slot": slot.pk}
         )
@@ -258,6 +266,7 @@ def details(request, location_slug, package_slug):
             "unavailable": unavailable,
             "email_hint": email_hint,
             "hold": holds.current_hold(holder),
+            "visit_end": slot.start + timedelta(minutes=package.duration_minutes) if slot else None,
             "week_value": week_param(week["monday"]),
             **week,
         },
