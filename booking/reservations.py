@@ -22,11 +22,15 @@ def span(slot, package):
     return slot.start, end, end + timedelta(minutes=package.buffer_minutes)
 
 
-def reserve(*, slot, package, expires_at=None, reservation=None, now=None) -> Reservation:
+def reserve(
+    *, slot, package, expires_at=None, reservation=None, now=None, together=None
+) -> Reservation:
     """Take the practitioner's time for the package from the slot's start, until `expires_at`
     (a hold) or for good (None: a booking). With `reservation`, move that one here instead.
+    `together(reservation)` saves what belongs with it (the booking) in the same savepoint.
 
-    Call inside the caller's transaction. SlotTaken when the time overlaps a live reservation.
+    Call inside the caller's transaction. SlotTaken when the time overlaps a live reservation;
+    any other refusal of the database is raised as it is (never blamed on another patient).
     """
     now = now or timezone.now()
     start, end, blocked_until = span(slot, package)
@@ -40,12 +44,15 @@ def reserve(*, slot, package, expires_at=None, reservation=None, now=None) -> Re
         end=end, expires_at=expires_at
     ):
         reservation.end, reservation.expires_at = end, expires_at
+        if together:
+            with transaction.atomic():
+                together(reservation)
         return reservation
     reservation = reservation or Reservation()
     reservation.practitioner_id = slot.practitioner_id
     reservation.start, reservation.end, reservation.blocked_until = start, end, blocked_until
     reservation.expires_at, reservation.released_at = expires_at, None
-    if save(reservation):
+    if (refusal := save(reservation, together)) is None:
         return reservation
     # Refused by the database. Holds that ended by time block nothing: release them for good
     # and try once more; otherwise say who has the time.
@@ -55,20 +62,28 @@ def reserve(*, slot, package, expires_at=None, reservation=None, now=None) -> Re
     if reservation.pk:
         near = near.exclude(pk=reservation.pk)
     stale = near.filter(released_at__isnull=True, expires_at__lte=now)
-    if stale.update(released_at=now) and save(reservation):
+    if stale.update(released_at=now) and (refusal := save(reservation, together)) is None:
         return reservation
     conflict = near.live(now).first()
-    raise SlotTaken(HELD_MESSAGE if conflict and conflict.expires_at else None)
+    if conflict is None:
+        raise refusal
+    raise SlotTaken(HELD_MESSAGE if conflict.expires_at else None)
 
 
-def save(reservation):
-    """Whether the database took the reservation (False: it overlaps a live one)."""
+def save(reservation, together=None):
+    """Save the reservation (and what goes with it) in one savepoint: None, or the database's
+    IntegrityError (rolled back to the savepoint)."""
+    is_new = reservation.pk is None
     try:
         with transaction.atomic():
             reservation.save()
-    except IntegrityError:
-        return False
-    return True
+            if together:
+                together(reservation)
+    except IntegrityError as error:
+        if is_new:
+            reservation.pk = None  # the row was rolled back
+        return error
+    return None
 
 
 def release(reservations, now=None):

@@ -53,16 +53,12 @@ def fair_choices(slot, package, holder=None):
 @transaction.atomic
 def book_slot(*, slot, package, patient: Patient, request_token=None, holder=None, by_staff=False):
     """Book the visit at the slot's start for the patient, once. A repeated request_token returns
-    the first booking.
+    the first booking (the token is unique: the database refuses the second).
 
     `holder` is whoever holds the time for this patient (their session, or a waitlist offer):
     their hold becomes the booking's reservation. Anyone else's reservation that overlaps the
     visit makes the time taken.
     """
-    if request_token:
-        earlier = Booking.objects.filter(request_token=request_token).first()
-        if earlier:
-            return earlier
     booking_state_changes()  # first of the locks, as in every writer (booking/slotcache.py)
     slot = (
         Slot.objects.select_for_update(of=("self",))
@@ -75,10 +71,8 @@ def book_slot(*, slot, package, patient: Patient, request_token=None, holder=Non
         if holder
         else SlotHold.objects.none()
     ).first()
-    reservation = reserve(slot=slot, package=package, reservation=hold and hold.reservation)
     booking = Booking(
         slot=slot,
-        reservation=reservation,
         package=package,
         price=package.price,
         name=patient.name,
@@ -91,17 +85,26 @@ def book_slot(*, slot, package, patient: Patient, request_token=None, holder=Non
         request_token=request_token or None,
         booked_by_staff=by_staff,
     )
+
+    def save_booking(reservation):
+        booking.reservation = reservation
+        booking.save()
+
     try:
-        with transaction.atomic():
-            booking.save()
-    except IntegrityError:
-        if request_token:
-            earlier = Booking.objects.filter(request_token=request_token).first()
-            if earlier:
-                return earlier
-        if Booking.objects.active().filter(slot=slot).exists():
-            raise SlotTaken from None
-        raise  # another rule: never blamed on someone else taking the time
+        reserve(
+            slot=slot,
+            package=package,
+            reservation=hold and hold.reservation,
+            together=save_booking,
+        )
+    except (SlotTaken, IntegrityError):
+        # The same form sent twice (a double click): the first one's booking. The form's
+        # one-time token is unique, so the second insert was refused.
+        if request_token and (
+            earlier := Booking.objects.filter(request_token=request_token).first()
+        ):
+            return earlier
+        raise
     if hold:
         hold.delete()  # the reservation is the booking's now
     waitlist.leave_after_booking(booking)
