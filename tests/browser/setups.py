@@ -16,11 +16,12 @@ from datetime import timedelta
 from django.utils import timezone
 
 from booking import services, waitlist, waitlist_signup
-from booking.models import Slot, SlotHold, WaitlistOffer
+from booking.models import Reservation, Slot, WaitlistOffer
 from booking.schedule import generate_slots
 from booking.weeks import week_param
 from clinic.models import Location
 from shop.models import Product, TreatmentPackage
+from tests.booking.conftest import specialist
 
 HEEL_CUPS = "halkoppar-och-skoinlagg"
 LASER = "hemlaser"
@@ -86,7 +87,9 @@ def booking_confirmation_short_notice(page, base_url):
     location, package = offer_of()
     start = (timezone.now() + timedelta(hours=5)).replace(minute=30, second=0, microsecond=0)
     slot, _ = Slot.objects.get_or_create(
-        location=location, start=start, defaults={"end": start + timedelta(hours=1)}
+        practitioner=specialist(location),
+        start=start,
+        defaults={"location": location, "end": start + timedelta(hours=1)},
     )
     booking = slot.bookings.active().first() or services.book_slot(
         slot=slot, package=package, patient=PATIENT
@@ -129,7 +132,7 @@ def chosen_time_taken_meanwhile(page, base_url):
     page says so and offers the week's other free times as choices."""
     path = choose_first_free_time(page, base_url)
     slot = Slot.objects.get(pk=int(path.rsplit("tid=", 1)[1]))
-    SlotHold.objects.filter(slot=slot).delete()
+    Reservation.objects.filter(hold__slot=slot).delete()  # the hold ran out; it goes with it
     location, package = offer_of()
     services.book_slot(
         slot=slot, package=package, patient=dataclasses.replace(PATIENT, email="annan@example.com")

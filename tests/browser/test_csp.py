@@ -61,4 +61,4 @@ def test_no_page_or_admin_screen_violates_the_policy(browser, site):
 
     assert violations == []
     assert admin_slug == "test-testsson"
-    assert two_box_selectors == 1
+    assert two_box_selectors == 2  # locations, and the packages a specialist does not perform
