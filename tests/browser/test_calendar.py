@@ -2,6 +2,7 @@
 "Uteblev", at 1280 px (four practitioners side by side, no sideways scrolling) and at 375 px
 (one practitioner at a time); axe finds nothing on any page."""
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -148,3 +149,14 @@ def test_week_at_both_widths(visit, site, step, clinic_day):
     page = visit(None, width=DESKTOP)
     log_in(page, site, "/boka/personal/kalender/stockholm/vecka/")
     step(page, "week", reachable=False)
+
+
+def test_a_day_prints_on_one_page(visit, site, clinic_day):
+    page = visit(None, width=DESKTOP)
+    log_in(page, site, "/boka/personal/kalender/stockholm/")
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4")
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert pages == 1
+    printed = page.inner_text("body")
+    assert "Cilla Berg" in printed and "Boka åt patient" not in printed  # no buttons on paper
