@@ -37,7 +37,9 @@ from pathlib import Path
 from tests import clock
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
+# Screenshots and reports, per database: CI runs the SQLite and PostgreSQL suites side by side.
+ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")
+ARTIFACTS = ROOT / "test-artifacts" / ("postgresql" if ON_POSTGRESQL else "sqlite")
 
 
 def free_port():
