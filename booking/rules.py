@@ -1,6 +1,6 @@
 """What must hold before a visit is booked at a start: the rules booking and the waitlist share."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -21,6 +21,11 @@ class Patient:
     personnummer: str = ""
     date_of_birth: date | None = None
     message: str = ""
+
+    @classmethod
+    def from_form(cls, data):
+        """The patient in a form's cleaned data (the fields the form has)."""
+        return cls(**{field.name: data[field.name] for field in fields(cls) if field.name in data})
 
 
 def check_bookable(*, slot, package, now=None):

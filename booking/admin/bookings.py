@@ -219,14 +219,7 @@ class BookingAdmin(DeclaredFiltersOnlyMixin, ValidSelectionMixin, admin.ModelAdm
                 booking = services.book_slot(
                     slot=form.cleaned_data["slot"],
                     package=form.cleaned_data["package"],
-                    patient=services.Patient(
-                        name=obj.name,
-                        email=obj.email,
-                        phone=obj.phone,
-                        personnummer=obj.personnummer,
-                        date_of_birth=obj.date_of_birth,
-                        message=obj.message,
-                    ),
+                    patient=services.Patient.from_form(form.cleaned_data),
                     by_staff=True,
                 )
                 obj.pk, obj._state.adding = booking.pk, False

@@ -180,14 +180,7 @@ def book(request, location_slug):
                 booking = services.book_slot(
                     slot=slot,
                     package=data["package"],
-                    patient=services.Patient(
-                        name=data["name"],
-                        email=data["email"],
-                        phone=data["phone"],
-                        personnummer=data["personnummer"],
-                        date_of_birth=data["date_of_birth"],
-                        message=data["message"],
-                    ),
+                    patient=services.Patient.from_form(data),
                     request_token=data["request_token"],
                     by_staff=True,
                 )

@@ -215,14 +215,7 @@ def details(request, location_slug, package_slug):
                 booking = services.book_slot(
                     slot=data["slot"],
                     package=package,
-                    patient=services.Patient(
-                        name=data["name"],
-                        email=data["email"],
-                        phone=data["phone"],
-                        personnummer=data["personnummer"],
-                        date_of_birth=data["date_of_birth"],
-                        message=data["message"],
-                    ),
+                    patient=services.Patient.from_form(data),
                     request_token=data["request_token"],
                     holder=holder,
                 )

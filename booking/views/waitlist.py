@@ -36,13 +36,7 @@ def waitlist_join(request, location_slug, package_slug):
                 location=location,
                 package=package,
                 wishes=wishes,
-                patient=services.Patient(
-                    name=data["name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    personnummer=data["personnummer"],
-                    date_of_birth=data["date_of_birth"],
-                ),
+                patient=services.Patient.from_form(data),
                 client_address=counted_address(request),
             )
             request.session[JOINED_SESSION_KEY] = {
