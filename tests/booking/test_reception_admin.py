@@ -1,5 +1,7 @@
 """Reception's booking admin: phone bookings, the list, "Kom"/"Uteblev" and the time field."""
 
+import csv
+import io
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -326,3 +328,31 @@ def test_a_move_refused_by_the_service_keeps_the_form_with_the_reason_on_the_tim
     assert 'value="Bo Ekström"' in response.content.decode()
     visit.refresh_from_db()
     assert (visit.slot_id, visit.name) == (first.pk, "Bo Ek")
+
+
+def test_the_booking_list_exports_the_selected_visits_as_csv(
+    client, receptionist, stockholm, nybesok
+):
+    first = book(make_slot(stockholm, days=2, hour=10), nybesok, name="Åsa Öberg")
+    second = book(make_slot(stockholm, days=3, hour=10), nybesok, name="=HYPERLINK(1)")
+    client.force_login(receptionist)
+    response = client.post(
+        "/admin/booking/booking/",
+        {"action": "export_csv", "_selected_action": [second.pk, first.pk]},
+    )
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="bokningar.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:4] == ["Datum", "Start", "Slut", "Mottagning"]
+    assert [row[7] for row in rows[1:]] == ["Åsa Öberg", "'=HYPERLINK(1)"]  # soonest first
+    start = timezone.localtime(first.start)
+    assert rows[1][:7] == [
+        f"{start:%Y-%m-%d}",
+        f"{start:%H:%M}",
+        f"{start + timedelta(hours=1):%H:%M}",
+        "Stockholm",
+        "Fotspecialist",
+        "Nybesök",
+        "Bokad",
+    ]
+    assert rows[1][10] == "19850709-9805"  # reception may see the whole personnummer
