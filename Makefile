@@ -50,13 +50,14 @@ test: install-dev lint migrations-check
 ## The date-sensitive tests (marked `calendar`) with the clock at instants that break date code:
 ## weekdays and weekends, late evenings, both daylight-saving changes, week 53 and the new year.
 ## Any other instant: `.venv/bin/python -m pytest --clock=2026-11-29T15:00+01:00`.
+## The test database is kept between the instants (--reuse-db; migrate still applies new ones).
 CLOCKS := 2026-11-30T08:00 2026-12-04T16:30 2026-12-05T12:00 2026-12-06T23:30 \
 	2026-03-28T23:30 2026-03-29T03:30 2026-10-25T02:30+02:00 2026-12-31T23:30 2027-01-04T00:05
 test-calendar: install-dev
 	@set -e; for clock in $(CLOCKS); do \
 		echo "== clock $$clock (Stockholm time)"; \
 		$(PY) -m pytest -q -p no:cacheprovider -m "calendar and not browser" --clock=$$clock \
-			tests/booking tests/shop; \
+			--reuse-db tests/booking tests/shop; \
 	done
 
 ## Only the real-browser tests; screenshots and reports land in test-artifacts/.

@@ -20,7 +20,8 @@ from shop.models import TreatmentPackage
 
 from .conftest import specialist
 
-pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
+# Not marked `calendar`: every test here runs at the fixed clock below, whatever the session's.
+pytestmark = pytest.mark.django_db
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DAY = "/boka/personal/kalender/stockholm/"

@@ -19,7 +19,8 @@ from tests.booking.conftest import specialist
 
 from .conftest import make_slot
 
-pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
+# Not marked `calendar`: every test here runs at the fixed clock below, whatever the session's.
+pytestmark = pytest.mark.django_db
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ADD = "/admin/booking/booking/add/"
