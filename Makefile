@@ -72,7 +72,8 @@ $(LIGHTHOUSE_DIR)/.installed-$(LIGHTHOUSE_VERSION):
 lighthouse: install-dev $(LIGHTHOUSE_DIR)/.installed-$(LIGHTHOUSE_VERSION)
 	$(PY) -m tests.browser.lighthouse
 
-## Speed under gunicorn + PostgreSQL (127.0.0.1:5432), against a bare page; see bench/run.py.
+## Speed under gunicorn + PostgreSQL (127.0.0.1:5432), against a bare page and a bare Django
+## app; see bench/run.py.
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
 

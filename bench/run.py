@@ -8,19 +8,24 @@
    bare 20 KB page with no database (/bench/bare/, the floor of our stack on this machine)
    and an X-Bench-Queries header with the SQL queries of each request. Rate limits are off
    for the run (BENCH_WITHOUT_RATE_LIMITS=1, read only together with BENCH=1): wrk sends
-   everything from one address.
+   everything from one address. Beside it, on a second port and with the same gunicorn
+   settings, a bare Django app (bench/bare_django.py: SecurityMiddleware and
+   CommonMiddleware only, the same 20 KB page), the floor of plain Django (bench/servers.py
+   starts and stops both).
 3. Drives each page in PAGES with wrk (a separate process) for a fixed time at each
    concurrency, and prints requests per second, p50 and p99 latency, SQL queries per
-   request, response bytes and the ratio of throughput to the bare page at the same
-   concurrency. Socket errors and non-2xx/3xx answers are counted too, and for the booking
-   POST every request must have made a booking (counted in the database). The time is split
-   into rounds that visit every page in turn, and each figure is the median over the rounds
-   (the ratio: of each round's ratio), so that load from other work on the machine weighs on
-   all pages alike. After each run the bench waits until the requests wrk left queued have
-   been served, so that they do not count as the next page's latency.
-4. Writes the figures to bench-results/<time>.json, stops gunicorn and removes what it made.
+   request, response bytes and two ratios of throughput at the same concurrency: to our
+   bare page ("ratio") and to the bare Django app ("Django"). Socket errors and non-2xx/3xx
+   answers are counted too, and for the booking POST every request must have made a booking
+   (counted in the database). The time is split into rounds that visit every page in turn,
+   and each figure is the median over the rounds (the ratios: of each round's ratio), so
+   that load from other work on the machine weighs on all pages alike. After each run the
+   bench waits until the requests wrk left queued have been served, so that they do not
+   count as the next page's latency.
+4. Writes the figures to bench-results/<time>.json, stops both servers and removes what it
+   made.
 
-The pages: the bare floor, home and the heel pad article (cached whole), next week's slot
+The pages: the two floors, home and the heel pad article (cached whole), next week's slot
 list for a first visit (no cookies), the cart (a session with a product in it), the booking
 POST (a fresh free time each request, with a CSRF cookie and token and a session fetched
 once; bench/book.lua) and reception's calendar for a day of next week (a staff session,
@@ -40,20 +45,18 @@ import platform
 import re
 import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from servers import BARE_DJANGO, SITE, Server, bare_django_env, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -72,14 +75,26 @@ class Page:
     method: str = "GET"
     # The p99 target at 16 connections (a GET's; None: none).
     p99_limit_ms: float | None = None
+    # Issue 15's target at 16 connections, as a ratio to the bare Django app.
+    min_django_ratio: float | None = None
+    # Which server answers: "site", or "bare Django" (bench/bare_django.py).
+    server: str = "site"
 
 
-# The pages measured, in order. The first one is the floor every ratio is measured against.
+# The pages measured, in order. The first two are the floors the ratios are measured against:
+# our bare view (all our middleware) and a bare Django app (two of Django's middleware).
 # Paths and headers in braces are filled in once the server runs (prepare_pages).
 PAGES = [
     Page("bare", "/bench/bare/"),
-    Page("home", "/", p99_limit_ms=50),
-    Page("article", "/besvar/halkuddesyndrom/", min_ratio=0.5, p99_limit_ms=50),
+    Page("bare Django app", "/bench/bare/", server="bare Django"),
+    Page("home", "/", p99_limit_ms=50, min_django_ratio=0.6),
+    Page(
+        "article",
+        "/besvar/halkuddesyndrom/",
+        min_ratio=0.5,
+        p99_limit_ms=50,
+        min_django_ratio=0.6,
+    ),
     # Next week's free times (a full week whatever day the bench runs, three practitioners,
     # half booked), as a first visit sees them: no cookies.
     Page(
@@ -117,7 +132,10 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="ortomed-bench-"))
     port = free_port()
     env = server_env(database_url, workdir, port, args)
-    server = None
+    servers = {
+        "site": Server(SITE, env, workdir),
+        "bare Django": Server(BARE_DJANGO, bare_django_env(env, free_port()), workdir),
+    }
     try:
         recreate_database(database_url)
         manage(env, "migrate", "--noinput", "-v0")
@@ -133,13 +151,15 @@ def main():
         # The last line: the site's log (bookings made) goes to stdout as well.
         data = json.loads(prepared.stdout.strip().splitlines()[-1])
         manage(env, "collectstatic", "--noinput", "-v0")
-        server = start_gunicorn(env, workdir)
-        base = f"http://127.0.0.1:{port}"
-        wait_for_health(base, server, workdir)
+        for server in servers.values():
+            server.start()
+        for server in servers.values():
+            server.wait_until_ready()
+        bases = {name: server.base for name, server in servers.items()}
 
         bookings = BookingTimes(database_url, data, workdir)
-        pages = prepare_pages(base, bookings, data)
-        info = {page.name: probe(base, page, bookings) for page in pages}
+        pages = prepare_pages(bases["site"], bookings, data)
+        info = {page.name: probe(bases[page.server], page, bookings) for page in pages}
         load_before = os.getloadavg()
         results = []
         seconds = max(1, args.duration // args.rounds)
@@ -147,12 +167,15 @@ def main():
             rounds = []
             for _ in range(args.rounds):
                 runs = {
-                    page.name: run_wrk(wrk, base, page, connections, seconds, bookings)
+                    page.name: run_wrk(
+                        wrk, bases[page.server], page, connections, seconds, bookings
+                    )
                     for page in pages
                 }
-                floor = runs[pages[0].name]["rps"]
+                floor, django_floor = (runs[page.name]["rps"] for page in pages[:2])
                 for figures in runs.values():
                     figures["ratio"] = figures["rps"] / floor
+                    figures["django_ratio"] = figures["rps"] / django_floor
                 rounds.append(runs)
             for page in pages:
                 figures = combine([runs[page.name] for runs in rounds])
@@ -173,7 +196,11 @@ def main():
                 "rounds": args.rounds,
                 "database": "PostgreSQL " + postgres_version(database_url),
             },
-            "pages": {page.name: f"{page.method} {page.path}" for page in pages},
+            "pages": {
+                page.name: f"{page.method} {page.path}"
+                + ("" if page.server == "site" else " (bench/bare_django.py)")
+                for page in pages
+            },
             "results": results,
         }
         print_table(report)
@@ -181,8 +208,8 @@ def main():
         print(f"\nFigures written to {path.relative_to(ROOT)}")
         return 0 if all_ok(results) else 1
     finally:
-        if server is not None:
-            stop(server)
+        for server in servers.values():
+            server.stop()
         shutil.rmtree(workdir, ignore_errors=True)
         if not args.keep_db:
             drop_database(database_url)
@@ -200,12 +227,6 @@ def ensure_wrk():
         subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)
         return shutil.which("wrk")
     sys.exit("wrk is missing: install it with `apt-get install wrk`.")
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def server_env(database_url, workdir, port, args):
@@ -269,43 +290,6 @@ def postgres_version(database_url):
 
 def manage(env, *command):
     subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True)
-
-
-def start_gunicorn(env, workdir):
-    log = open(workdir / "gunicorn.log", "wb")  # noqa: SIM115 (closed with the workdir)
-    gunicorn = Path(PYTHON).with_name("gunicorn")
-    return subprocess.Popen(
-        [str(gunicorn), "-c", "gunicorn.conf.py", "clinic.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def wait_for_health(base, server, workdir, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:  # not listening yet, or still starting
-            time.sleep(0.3)
-    sys.stderr.write((workdir / "gunicorn.log").read_text(errors="replace")[-3000:])
-    raise SystemExit("gunicorn did not become healthy")
-
-
-def stop(server):
-    try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
 
 
 # --- measuring ----------------------------------------------------------------------------
@@ -470,7 +454,8 @@ def booking_body(bookings, slot_id, n):
 
 
 def probe(base, page, bookings, warmup=30, samples=20):
-    """Bytes and SQL queries of one request once every worker has served the page."""
+    """Bytes and SQL queries of one request once every worker has served the page (queries:
+    None for the bare Django app, which has no database and does not count them)."""
     counts = []
     size = 0
     if page.method == "POST":
@@ -490,8 +475,11 @@ def probe(base, page, bookings, warmup=30, samples=20):
             status, response_headers, body = fetch(base, "GET", page.path, headers=headers)
             assert status == 200, f"{page.path} answered {status}"
         if n >= warmup:
-            counts.append(int(dict(response_headers).get("X-Bench-Queries", -1)))
+            counted = dict(response_headers).get("X-Bench-Queries")
+            counts.append(None if counted is None else int(counted))
             size = len(body)
+    if None in counts:
+        return {"bytes": size, "queries": None}
     counts.sort()
     return {"bytes": size, "queries": counts[len(counts) // 2]}
 
@@ -548,7 +536,7 @@ def settle(base, timeout=20):
     quick = 0
     while quick < 3 and time.monotonic() < deadline:
         started = time.monotonic()
-        fetch(base, "GET", PAGES[0].path)
+        fetch(base, "GET", PAGES[0].path)  # the same path on the bare Django app
         quick = quick + 1 if time.monotonic() - started < 0.005 else 0
         time.sleep(0.05)
 
@@ -560,10 +548,13 @@ def combine(runs):
         "p50_ms": round(statistics.median(r["p50_ms"] for r in runs), 2),
         "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 2),
         "ratio": round(statistics.median(r["ratio"] for r in runs), 2),
+        "django_ratio": round(statistics.median(r["django_ratio"] for r in runs), 2),
         "requests": sum(r["requests"] for r in runs),
         "socket_errors": sum(r["socket_errors"] for r in runs),
         "non_2xx": sum(r["non_2xx"] for r in runs),
-        "rounds": [{k: r[k] for k in ("rps", "p50_ms", "p99_ms", "ratio")} for r in runs],
+        "rounds": [
+            {k: r[k] for k in ("rps", "p50_ms", "p99_ms", "ratio", "django_ratio")} for r in runs
+        ],
     }
 
 
@@ -591,7 +582,7 @@ def machine():
 
 def print_progress(r):
     print(
-        f"  {r['page']:<14} c={r['connections']:<3} {r['rps']:>9.1f} req/s"
+        f"  {r['page']:<16} c={r['connections']:<3} {r['rps']:>9.1f} req/s"
         f"  p50 {r['p50_ms']:>7.2f} ms  p99 {r['p99_ms']:>7.2f} ms",
         flush=True,
     )
@@ -606,9 +597,10 @@ def print_table(report):
         f"{setup['rounds']} rounds (medians), load average "
         f"{report['load_average_before'][0]:.2f} -> {report['load_average_after'][0]:.2f}\n"
     )
+    # Two ratios of throughput: to our bare view ("ratio") and to the bare Django app.
     header = (
-        f"{'page':<14}{'conn':>5}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'queries':>9}{'bytes':>9}{'ratio':>7}{'errors':>8}  target"
+        f"{'page':<16}{'conn':>5}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'queries':>9}{'bytes':>9}{'ratio':>7}{'Django':>8}{'errors':>8}  target"
     )
     print(header)
     print("-" * len(header))
@@ -622,10 +614,14 @@ def print_table(report):
         if r["connections"] == 16 and page.p99_limit_ms is not None:
             ok = r["p99_ms"] < page.p99_limit_ms
             notes.append(f"p99 < {page.p99_limit_ms} ms {'ok' if ok else 'MISSED'}")
+        if r["connections"] == 16 and page.min_django_ratio is not None:
+            ok = r["django_ratio"] >= page.min_django_ratio
+            notes.append(f"Django >= {page.min_django_ratio} {'ok' if ok else 'MISSED'}")
+        queries = "-" if r["queries"] is None else r["queries"]
         print(
-            f"{r['page']:<14}{r['connections']:>5}{r['rps']:>10.1f}{r['p50_ms']:>9.2f}"
-            f"{r['p99_ms']:>9.2f}{r['queries']:>9}{r['bytes']:>9}{r['ratio']:>7.2f}"
-            f"{r['socket_errors'] + r['non_2xx']:>8}  {', '.join(notes)}"
+            f"{r['page']:<16}{r['connections']:>5}{r['rps']:>10.1f}{r['p50_ms']:>9.2f}"
+            f"{r['p99_ms']:>9.2f}{queries:>9}{r['bytes']:>9}{r['ratio']:>7.2f}"
+            f"{r['django_ratio']:>8.2f}{r['socket_errors'] + r['non_2xx']:>8}  {', '.join(notes)}"
         )
 
 
