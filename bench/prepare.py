@@ -108,7 +108,6 @@ def main():
 
     from booking.models import Slot
     from booking.schedule import generate_slots
-    from booking.slotcache import booking_state_changes
     from clinic.models import Location
     from shop.models import Product, TreatmentPackage
 
@@ -133,7 +132,6 @@ def main():
     first = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=400)
     length = timedelta(minutes=package.duration_minutes)
     with transaction.atomic():
-        booking_state_changes()  # bulk_create sends no signals
         Slot.objects.bulk_create(
             [
                 Slot(

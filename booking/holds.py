@@ -4,16 +4,16 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from .errors import SlotTaken, TooManyHolds
 from .models import Reservation, Slot, SlotHold
 from .reservations import reserve
-from .slotcache import booking_state_changes
 
 SESSION_KEY = "booking_holder"
+ADDRESS_LOCK = 1  # the first key of booking's advisory locks: holds per client address
 
 
 def session_holder(request) -> str:
@@ -27,6 +27,19 @@ def current_hold(holder):
     return SlotHold.objects.active().filter(holder=holder).select_related("slot").first()
 
 
+def lock_address(address):
+    """Take the lock that keeps HOLDS_PER_ADDRESS true: one hold-taker per client address at a
+    time, until the transaction ends (otherwise two at once could both count two and take a
+    third). PostgreSQL: an advisory lock on the address; SQLite serialises every write
+    transaction already (settings: transaction_mode IMMEDIATE). Returns True."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [ADDRESS_LOCK, address]
+            )
+    return True
+
+
 @transaction.atomic
 def hold_slot(*, slot, package, holder, client_address=None, minutes=None, now=None) -> SlotHold:
     """Hold the time for the package from the slot's start for the holder, releasing any other
@@ -34,16 +47,17 @@ def hold_slot(*, slot, package, holder, client_address=None, minutes=None, now=N
     once exactly one wins (the practitioner's reservations never overlap)."""
     now = now or timezone.now()
     expires = now + timedelta(minutes=minutes or settings.HOLD_MINUTES)
-    booking_state_changes()  # first: every writer of holds takes this lock before others
-    slot = (
-        Slot.objects.select_for_update(of=("self",)).select_related("practitioner").get(pk=slot.pk)
-    )
-    if client_address and (
-        SlotHold.objects.active(now)
-        .filter(client_address=client_address)
-        .exclude(holder=holder)
-        .count()
-        >= settings.HOLDS_PER_ADDRESS
+    slot = Slot.objects.select_related("practitioner").get(pk=slot.pk)
+    if (
+        client_address
+        and lock_address(client_address)
+        and (
+            SlotHold.objects.active(now)
+            .filter(client_address=client_address)
+            .exclude(holder=holder)
+            .count()
+            >= settings.HOLDS_PER_ADDRESS
+        )
     ):
         raise TooManyHolds
     # This holder's earlier hold, and an ended one on this start, give way (with their time).
@@ -67,7 +81,6 @@ def hold_slot(*, slot, package, holder, client_address=None, minutes=None, now=N
 def release(holder):
     """Let go of whatever the holder holds."""
     if SlotHold.objects.filter(holder=holder).exists():
-        booking_state_changes()
         Reservation.objects.filter(hold__holder=holder).delete()  # the hold goes with it
 
 
@@ -78,6 +91,5 @@ def tidy(now=None):
     old = Reservation.objects.filter(hold__isnull=False, expires_at__lt=now - timedelta(days=1))
     count = old.count()
     if count:
-        booking_state_changes()
         old.delete()  # each with its hold
     return count

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from . import waitlist
 from .models import ScheduleException, Slot, WeeklySchedule
-from .slotcache import booking_state_changes
 
 
 @dataclass
@@ -106,8 +105,6 @@ def generate_slots(*, weeks: int, start_day: date | None = None, locations=None,
         closed_free = closed_free | closed
     result.removed = closed_free.count()
 
-    if not dry_run and (new or result.removed):
-        booking_state_changes()  # bulk_create sends no signals
     if not dry_run:
         Slot.objects.bulk_create(new, ignore_conflicts=True)
         closed_free.delete()

@@ -24,7 +24,6 @@ from .ics import booking_calendar
 from .models import Booking, Reservation, Slot, SlotHold, WaitlistOffer
 from .reservations import release, reserve
 from .rules import Patient, check_bookable
-from .slotcache import booking_state_changes
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +58,6 @@ def book_slot(*, slot, package, patient: Patient, request_token=None, holder=Non
     their hold becomes the booking's reservation. Anyone else's reservation that overlaps the
     visit makes the time taken.
     """
-    booking_state_changes()  # first of the locks, as in every writer (booking/slotcache.py)
     slot = (
         Slot.objects.select_for_update(of=("self",))
         .select_related("location", "practitioner")
@@ -117,7 +115,6 @@ def book_slot(*, slot, package, patient: Patient, request_token=None, holder=Non
 def accept_offer(*, offer, now=None):
     """Book the offered slot with the details the patient gave when joining."""
     now = now or timezone.now()
-    booking_state_changes()
     offer = (
         WaitlistOffer.objects.select_for_update().select_related("entry__package").get(pk=offer.pk)
     )
@@ -163,7 +160,6 @@ def mark_visit(*, booking, status, now=None):
     """Reception's "Kom" (attended) and "Uteblev" (no-show), once the visit has started, and
     their undo (back to booked) on the visit's own day (Stockholm date)."""
     now = now or timezone.now()
-    booking_state_changes()
     booking = (
         Booking.objects.select_for_update(of=("self",)).select_related("slot").get(pk=booking.pk)
     )
@@ -184,7 +180,6 @@ def mark_visit(*, booking, status, now=None):
 def cancel_booking(*, booking, by_staff=False, reason=""):
     """Cancel the visit. `by_staff`: the clinic cancels it, and the patient's e-mail says so,
     with the `reason` staff give (optional) and a link to book a new time."""
-    booking_state_changes()
     booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
     if booking.status == Booking.Status.CANCELLED:
         return booking
@@ -208,7 +203,6 @@ def move_booking(*, booking, new_slot, by_staff=False, reason=""):
     """Move the visit to another free start at the same location (any practitioner there who
     performs it). `by_staff`: the clinic moves it, and the patient's e-mail says so, with the
     `reason` staff give (optional)."""
-    booking_state_changes()
     booking = (
         Booking.objects.select_for_update(of=("self",))
         .select_related("slot", "package", "reservation")

@@ -15,13 +15,12 @@ cannot go into the page cache as it is (clinic/pagecache.py). Instead:
 
 Why it is never stale:
 
-- The booking-state version is row 2 of clinic's version table. It moves in the same
-  transaction as every change of a Slot, Booking, SlotHold or WaitlistOffer: signals on
-  their saves and deletes, and `booking_state_changes()` called first thing by every
-  service that writes them (so that all such writers take that row's lock before any other
-  lock, in the same order, and cannot deadlock). Writes that bypass signals
-  (`QuerySet.update()`, `bulk_create()`) call it themselves. The versions are read before
-  any data, so an entry is stored under the version it was computed from or an older one.
+- The booking-state version is row 2 of clinic's version table. Database triggers move it
+  in the same transaction as every change of a start time, reservation, booking, hold or
+  offer, however it is written (migration booking 0012; on PostgreSQL at commit, so no
+  writer ever waits for another on it: it protects no rule, the constraints do). The
+  versions are read before any data, so an entry is stored under the version it was
+  computed from or an older one.
 - Holds and offers end by time alone, with no write. An entry is never kept past the
   earliest expiry among the active holds and open offers of the location from that week
   on, nor past the moment the first time it shows (or the "next free time" it points to)
@@ -36,7 +35,6 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -44,34 +42,15 @@ from django.utils.safestring import mark_safe
 from clinic import tokenpages
 from clinic.models import Location
 from clinic.pagecache import VERSION_PK as CONTENT_VERSION_PK
-from clinic.pagecache import bump_version, current_versions
+from clinic.pagecache import current_versions
 from clinic.tokenpages import CSRF_PLACEHOLDER
 from shop.models import TreatmentPackage
 
-from .models import Booking, Reservation, Slot, SlotHold, WaitlistOffer
+from .models import Reservation
 from .weeks import week_bounds
 
-BOOKING_VERSION_PK = 2
-# Reservations are written only by booking/reservations.py, inside services that have
-# called booking_state_changes() first.
-MODELS = (Slot, Booking, SlotHold, WaitlistOffer)
+BOOKING_VERSION_PK = 2  # moved by database triggers (migration booking 0012)
 SKIP_COOKIES = ("messages",)
-
-
-def booking_state_changes(**kwargs):
-    """Invalidate every cached slot list, inside the caller's transaction.
-
-    Call it first in a transaction that changes slots, bookings, holds or offers: it takes
-    the version row's lock, which every such writer then takes first.
-    """
-    bump_version(BOOKING_VERSION_PK)
-
-
-def connect_signals():
-    for model in MODELS:
-        uid = f"slotcache:{model._meta.label}"
-        post_save.connect(booking_state_changes, sender=model, dispatch_uid=uid)
-        post_delete.connect(booking_state_changes, sender=model, dispatch_uid=uid)
 
 
 class Week(NamedTuple):

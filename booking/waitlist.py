@@ -25,7 +25,6 @@ from .errors import BookingError, CannotOffer, SlotTaken
 from .models import Reservation, Slot, SlotHold, WaitlistEntry, WaitlistOffer
 from .reservations import reserve
 from .rules import check_bookable
-from .slotcache import booking_state_changes
 from .weeks import distinct_starts
 
 logger = logging.getLogger(__name__)
@@ -90,7 +89,6 @@ def make_offer(*, entry, slot, now=None, by_staff=False):
     """Offer the slot to the entry and hold it for them; CannotOffer when it can't be."""
     now = now or timezone.now()
     with transaction.atomic():
-        booking_state_changes()  # first of the locks (booking/slotcache.py)
         slot = (
             Slot.objects.select_for_update(of=("self",))
             .select_related("location", "practitioner")
@@ -162,7 +160,6 @@ def expire_offers(now=None):
     due = WaitlistOffer.objects.filter(status=WaitlistOffer.Status.OPEN, expires_at__lte=now)
     if not due.exists():
         return []
-    booking_state_changes()
     overdue = list(due.select_for_update())
     for offer in overdue:
         offer.status, offer.closed_at = WaitlistOffer.Status.EXPIRED, now
@@ -201,7 +198,6 @@ def matching_free_slots(entry, now=None, limit=10):
 
 @transaction.atomic
 def decline_offer(*, offer, now=None):
-    booking_state_changes()
     offer = WaitlistOffer.objects.select_for_update().get(pk=offer.pk)
     if offer.status != WaitlistOffer.Status.OPEN:
         return offer
@@ -214,7 +210,6 @@ def decline_offer(*, offer, now=None):
 
 @transaction.atomic
 def leave(*, entry, now=None):
-    booking_state_changes()  # open offers are withdrawn and their holds end
     entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.status == WaitlistEntry.Status.WAITING:
         entry.status = WaitlistEntry.Status.LEFT

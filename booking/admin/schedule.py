@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.db import transaction
 from django.utils import timezone
 
 from clinic import admin as clinic_admin
@@ -17,7 +16,6 @@ from ..models import (
     WeeklySchedule,
 )
 from ..schedule import generate_slots
-from ..slotcache import booking_state_changes
 from .dates import local
 
 
@@ -70,20 +68,9 @@ class SlotAdmin(ValidSelectionMixin, admin.ModelAdmin):
     date_hierarchy = "start"
 
     def save_model(self, request, obj, form, change):
-        booking_state_changes()  # first of the locks (booking/slotcache.py)
         super().save_model(request, obj, form, change)
         if not change:
             waitlist.offer_after_commit(obj.pk)
-
-    @transaction.atomic
-    def delete_model(self, request, obj):
-        booking_state_changes()
-        super().delete_model(request, obj)
-
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        booking_state_changes()
-        super().delete_queryset(request, queryset)
 
     @admin.display(description="Tid", ordering="start")
     def local_start(self, slot):

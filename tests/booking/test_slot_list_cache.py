@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from booking import waitlist
-from booking.models import Booking, Slot, SlotHold
+from booking.models import Booking, Reservation, Slot, SlotHold
 from booking.weeks import week_param
 from tests.booking.conftest import specialist
 
@@ -93,6 +93,18 @@ def test_a_booking_shows_at_once(stockholm):
     assert seen_by_all(everyone, week) == [{slot.pk, other.pk}] * 2  # now cached
     assert Client().post(DETAILS, patient_data(slot)).status_code == 302
     assert seen_by_all(everyone, week) == [{other.pk}] * 2
+
+
+def test_a_change_written_past_the_models_shows_at_once_too(stockholm):
+    """The version moves by database triggers (migration booking 0012), so even a bulk
+    update that sends no signal reaches every cached list."""
+    slot, other = make_slot(stockholm, hour=9), make_slot(stockholm, hour=10)
+    week = week_of(slot)
+    everyone = visitors()
+    assert Client().post(DETAILS, patient_data(slot)).status_code == 302
+    assert seen_by_all(everyone, week) == [{other.pk}] * 2  # now cached
+    Reservation.objects.update(released_at=timezone.now())  # no save(), no signal
+    assert seen_by_all(everyone, week) == [{slot.pk, other.pk}] * 2
 
 
 def test_a_hold_shows_at_once_and_its_release_too(stockholm):

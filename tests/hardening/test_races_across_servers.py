@@ -191,3 +191,42 @@ def test_twenty_sessions_choosing_one_time_through_two_servers_give_one_hold(
     ]
     assert len(held) == 1
     assert SlotHold.objects.filter(slot=slot).count() == 1
+
+
+def test_twelve_sessions_from_one_address_at_once_hold_no_more_than_the_limit(
+    gunicorn_servers, content
+):
+    """HOLDS_PER_ADDRESS (3) holds its own lock (booking.holds.lock_address): twelve sessions
+    behind one address, each choosing another time at the same moment, get three holds."""
+    location = Location.objects.get(slug="stockholm")
+    day = timezone.localdate() + timedelta(days=3)
+    starts = [
+        timezone.make_aware(timezone.datetime(day.year, day.month, day.day, 8)) + timedelta(hours=n)
+        for n in range(12)
+    ]
+    times = [
+        Slot.objects.create(
+            location=location,
+            practitioner=specialist(location),
+            start=start,
+            end=start + timedelta(hours=1),
+        )
+        for start in starts
+    ]
+    servers = two_servers(gunicorn_servers)
+    week = day.isocalendar()
+    slots = f"/boka/stockholm/nybesok/?vecka={week.year}-W{week.week:02d}"
+    sessions = [Browser(address="198.51.100.77") for _ in times]
+    chosen = iter(times)
+
+    def open_week(browser, server):
+        status, _, html = browser.get(server, slots)
+        assert status == 200
+        return {"csrfmiddlewaretoken": csrf_token(html), "slot": str(next(chosen).pk)}
+
+    results = all_at_once("/boka/stockholm/nybesok/valj/", prepared(servers, sessions, open_week))
+
+    assert [status for status, _, _ in results] == [302] * 12
+    held = [h for _, h, _ in results if "/uppgifter/" in h["Location"]]
+    assert len(held) == 3
+    assert SlotHold.objects.filter(client_address="198.51.100.77").count() == 3
