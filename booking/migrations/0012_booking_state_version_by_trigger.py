@@ -6,6 +6,10 @@ same transaction as the change, however it is written (services, admin, QuerySet
   every other statement: a writer never waits for another while it holds that row, so the
   version is no lock any rule depends on (two writers cannot deadlock on it).
 - SQLite: plain triggers (writes are serialised there anyway).
+
+A later migration that writes rows of these tables and then alters one of them on
+PostgreSQL must run `SET CONSTRAINTS ALL IMMEDIATE` first (as 0009 does): PostgreSQL
+refuses to alter a table with trigger events still pending.
 """
 
 from django.db import migrations
