@@ -31,13 +31,12 @@ def lock_address(address):
     """Take the lock that keeps HOLDS_PER_ADDRESS true: one hold-taker per client address at a
     time, until the transaction ends (otherwise two at once could both count two and take a
     third). PostgreSQL: an advisory lock on the address; SQLite serialises every write
-    transaction already (settings: transaction_mode IMMEDIATE). Returns True."""
+    transaction already (settings: transaction_mode IMMEDIATE)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [ADDRESS_LOCK, address]
             )
-    return True
 
 
 @transaction.atomic
@@ -48,18 +47,11 @@ def hold_slot(*, slot, package, holder, client_address=None, minutes=None, now=N
     now = now or timezone.now()
     expires = now + timedelta(minutes=minutes or settings.HOLD_MINUTES)
     slot = Slot.objects.select_related("practitioner").get(pk=slot.pk)
-    if (
-        client_address
-        and lock_address(client_address)
-        and (
-            SlotHold.objects.active(now)
-            .filter(client_address=client_address)
-            .exclude(holder=holder)
-            .count()
-            >= settings.HOLDS_PER_ADDRESS
-        )
-    ):
-        raise TooManyHolds
+    if client_address:
+        lock_address(client_address)
+        held = SlotHold.objects.active(now).filter(client_address=client_address)
+        if held.exclude(holder=holder).count() >= settings.HOLDS_PER_ADDRESS:
+            raise TooManyHolds
     # This holder's earlier hold, and an ended one on this start, give way (with their time).
     Reservation.objects.filter(
         Q(hold__holder=holder) | Q(hold__slot=slot, expires_at__lte=now)

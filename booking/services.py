@@ -5,11 +5,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from clinic.mail import queue_email
-from clinic.models import Practitioner
 
 from . import waitlist
 from .errors import (
@@ -24,6 +23,7 @@ from .ics import booking_calendar
 from .models import Booking, Reservation, Slot, SlotHold, WaitlistOffer
 from .reservations import release, reserve
 from .rules import Patient, check_bookable
+from .weeks import day_bounds
 
 logger = logging.getLogger(__name__)
 
@@ -31,22 +31,27 @@ logger = logging.getLogger(__name__)
 def fair_choices(slot, package, holder=None):
     """The free starts at the slot's time and location for the package, of any practitioner
     who performs it, the one with the fewest visits that day first ("Första lediga")."""
-    day = timezone.localtime(slot.start).date()
-    visits_that_day = Count(
-        "reservations",
-        filter=Q(
-            reservations__booking__isnull=False,
-            reservations__released_at__isnull=True,
-            reservations__start__date=day,
-        ),
+    choices = list(
+        Slot.objects.bookable(location=slot.location, package=package, holder=holder).filter(
+            start=slot.start
+        )
     )
-    practitioners = dict(
-        Practitioner.objects.annotate(visits=visits_that_day).values_list("pk", "visits")
+    if len(choices) < 2:
+        return choices
+    day_starts, day_ends = day_bounds(timezone.localdate(slot.start))
+    visits = dict(
+        Reservation.objects.live()
+        .filter(
+            practitioner__in=[choice.practitioner_id for choice in choices],
+            booking__isnull=False,
+            start__gte=day_starts,
+            start__lt=day_ends,
+        )
+        .values("practitioner")
+        .annotate(count=Count("pk"))
+        .values_list("practitioner", "count")
     )
-    choices = Slot.objects.bookable(location=slot.location, package=package, holder=holder).filter(
-        start=slot.start
-    )
-    return sorted(choices, key=lambda s: (practitioners.get(s.practitioner_id, 0), s.pk))
+    return sorted(choices, key=lambda s: (visits.get(s.practitioner_id, 0), s.pk))
 
 
 @transaction.atomic

@@ -29,12 +29,19 @@ def week_param(monday: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def local_midnight(day: date):
+    """The instant a local day begins (Stockholm time)."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def day_bounds(day: date):
+    """The instants where a local day starts and ends (23 or 25 hours apart on DST days)."""
+    return local_midnight(day), local_midnight(day + timedelta(days=1))
+
+
 def week_bounds(monday: date):
-    """The UTC instants where a local week starts and ends."""
-    zone = ZoneInfo(settings.TIME_ZONE)
-    start = datetime.combine(monday, datetime.min.time(), tzinfo=zone)
-    end = datetime.combine(monday + timedelta(days=7), datetime.min.time(), tzinfo=zone)
-    return start, end
+    """The instants where a local week starts and ends."""
+    return local_midnight(monday), local_midnight(monday + timedelta(days=7))
 
 
 def group_by_day(slots, monday: date):

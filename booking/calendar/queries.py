@@ -20,12 +20,9 @@ from shop.models import TreatmentPackage
 
 from ..admin.lists import exact_matches
 from ..models import Booking, Reservation, Slot
+from ..weeks import local_midnight
 
 DEFAULT_HOURS = (8, 17)  # a day without working hours or visits still shows a frame
-
-
-def local_midnight(day):
-    return timezone.make_aware(datetime.combine(day, time()))
 
 
 @dataclass
