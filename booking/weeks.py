@@ -24,6 +24,16 @@ def parse_week(value: str | None) -> date:
     return min(max(monday, current), latest)
 
 
+def parse_day(value: str | None) -> date | None:
+    """A date typed as YYYY-MM-DD (staff pages' ?datum=), or None for anything else or for a
+    date no calendar shows (before 2000 or after 2100)."""
+    try:
+        day = date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+    return day if date(2000, 1, 1) <= day <= date(2100, 12, 31) else None
+
+
 def week_param(monday: date) -> str:
     year, week, _ = monday.isocalendar()
     return f"{year}-W{week:02d}"

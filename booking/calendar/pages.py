@@ -18,7 +18,7 @@ from clinic.models import Location, Practitioner
 from clinic.phones import format_national
 
 from ..models import Booking
-from ..weeks import week_param
+from ..weeks import parse_day, week_param
 from .forms import CancelForm, NoteForm
 from .queries import calendar_days
 
@@ -43,11 +43,7 @@ def asked_day(request):
     """The date in ?datum=YYYY-MM-DD, or today (with a message when it could not be read)."""
     value = request.GET.get("datum", "").strip()
     if value:
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            day = None
-        if day is not None and FIRST_DAY <= day <= LAST_DAY:
+        if day := parse_day(value):
             return day
         messages.error(request, "Datumet kunde inte läsas. Dagens kalender visas i stället.")
     return timezone.localdate()

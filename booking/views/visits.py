@@ -1,6 +1,6 @@
 """A booked visit: its confirmation, the patient's own page to cancel or move it, the day list."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -15,9 +15,7 @@ from clinic.throttle import rate_limit
 from .. import services
 from ..errors import BookingError
 from ..models import Booking, Slot
-from ..weeks import (
-    week_param,
-)
+from ..weeks import parse_day, week_param
 from .times import _int, requested_week, week_context
 
 
@@ -111,11 +109,7 @@ def day_view(request, location_slug):
     location = get_object_or_404(Location, slug=location_slug)
     day = timezone.localdate()
     if "datum" in request.GET:
-        try:
-            asked = date.fromisoformat(request.GET["datum"])
-        except ValueError:
-            asked = None
-        if asked and date(1900, 1, 1) <= asked <= date(2999, 12, 31):
+        if asked := parse_day(request.GET["datum"]):
             day = asked
         else:
             messages.error(request, "Datumet kunde inte läsas. Dagens besök visas i stället.")
