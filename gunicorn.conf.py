@@ -54,7 +54,7 @@ logconfig_dict = {
     },
 }
 
-# Cached pages are keyed by the release (clinic/pagecache.py): each start or reload of the
+# Cached pages are keyed by the release (clinic/cache.py): each start or reload of the
 # master gets a new one, so new code or templates never serve pages the old ones rendered.
 # Set RELEASE (e.g. the git commit) to share cached pages between app servers.
 os.environ["PAGE_CACHE_RELEASE"] = os.environ.get("RELEASE") or str(time.time_ns())

@@ -7,6 +7,6 @@ class ClinicConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deployment checks)
-        from .pagecache import connect_signals
+        from .cache import connect_signals
 
         connect_signals()

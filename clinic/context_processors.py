@@ -1,11 +1,29 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from . import cache
 from .models import Company, Location
 
 
 def clinic(request):
-    """The locations and company details every page shows in its footer (lazily queried)."""
+    """The locations and company details every page shows in its footer: read when a page
+    first shows them, and cached under the content version (clinic/cache.py)."""
+    footer = SimpleLazyObject(lambda: _footer(request))
     return {
-        "footer_locations": Location.objects.active(),
-        "footer_company": SimpleLazyObject(Company.current),
+        "footer_locations": SimpleLazyObject(lambda: footer[0]),
+        "footer_company": SimpleLazyObject(lambda: footer[1]),
     }
+
+
+def _footer(request):
+    def compute():
+        until = timezone.now() + timedelta(seconds=settings.PAGE_CACHE_SECONDS)
+        return (list(Location.objects.active()), Company.current()), until
+
+    version = getattr(request, "content_version", None) or cache.versions()[0]
+    if version is None:  # a fresh database: nothing to key on yet
+        return compute()[0]
+    return cache.remember(cache.key("footer", version), compute)

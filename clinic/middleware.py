@@ -1,13 +1,10 @@
-"""Middleware every response passes: the request log, Permissions-Policy and CSP headers."""
+"""Middleware every response passes: the request log and the Permissions-Policy header."""
 
 import logging
 import re
 import time
 import uuid
 
-import csp.constants
-import csp.middleware
-import csp.utils
 from django.conf import settings
 
 from .logs import request_id_var
@@ -75,43 +72,4 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", self.header)
-        return response
-
-
-class CSPMiddleware(csp.middleware.CSPMiddleware):
-    """django-csp's middleware, with the site-wide policy built once instead of per response.
-
-    django-csp rebuilds the header string from the settings for every response, a fifth of
-    the cost of our cheapest page. Responses whose view changes the policy (csp_update,
-    csp_replace, csp_exempt) or uses a nonce still get theirs built by django-csp.
-    """
-
-    OVERRIDES = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
-
-    def __init__(self, get_response):
-        super().__init__(get_response)
-        self._built_for = None
-        self._policy = ""
-
-    def policy(self):
-        config = getattr(settings, "CONTENT_SECURITY_POLICY", None)
-        if config is not self._built_for:  # first use, or settings changed (tests)
-            self._policy, self._built_for = csp.utils.build_policy(), config
-        return self._policy, config or {}
-
-    def process_response(self, request, response):
-        if (
-            getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
-            or getattr(request, "_csp_nonce", None) is not None
-            or any(
-                hasattr(response, f"{name}{ro}") for name in self.OVERRIDES for ro in ("", "_ro")
-            )
-            or (settings.DEBUG and response.status_code in (404, 500))
-        ):
-            return super().process_response(request, response)
-        policy, config = self.policy()
-        excluded = request.path_info.startswith(tuple(config.get("EXCLUDE_URL_PREFIXES") or ()))
-        if policy and csp.constants.HEADER not in response and not excluded:
-            response[csp.constants.HEADER] = policy
-        request.csp_nonce = csp.middleware.CheckableLazyObject(self._csp_nonce_post_response)
         return response

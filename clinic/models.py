@@ -348,7 +348,7 @@ class OutboxEmail(models.Model):
 class ContentVersion(models.Model):
     """One counter that every edit of the site's content increments, in the edit's transaction.
 
-    Cached pages are keyed by it (clinic/pagecache.py): a page cached under an older number
+    Cached pages are keyed by it (clinic/cache.py): a page cached under an older number
     is never served again, whichever process or server cached it.
     """
 

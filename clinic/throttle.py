@@ -14,10 +14,14 @@ database), so every process and server counts together.
 """
 
 import logging
+from contextlib import contextmanager, nullcontext
 from functools import wraps
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router, transaction
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
@@ -29,6 +33,26 @@ logger = logging.getLogger(__name__)
 def _rate_key(group, request):
     """The client's address; IPv6 clients by their /64 network, which one user usually has."""
     return counted_address(request) or "unknown"
+
+
+def counter_lock(name):
+    """The lock that keeps a client's counters exact when they live in the database cache,
+    whose incr() is a read and a write: one counting request per client and kind at a time,
+    until the transaction ends. PostgreSQL: an advisory lock; SQLite serialises every write
+    transaction already (settings: transaction_mode IMMEDIATE). Redis counts atomically."""
+    counters = caches[settings.RATELIMIT_USE_CACHE]
+    if not (getattr(settings, "RATELIMIT_ENABLE", True) and isinstance(counters, DatabaseCache)):
+        return nullcontext()
+    return _locked(router.db_for_write(counters.cache_model_class), name)
+
+
+@contextmanager
+def _locked(alias, name):
+    with transaction.atomic(using=alias):
+        if connections[alias].vendor == "postgresql":
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [RATE_LOCK, name])
+        yield
 
 
 def too_many_requests(request, retry_after=60):
@@ -44,6 +68,9 @@ def rates_of(group):
     except KeyError:
         raise ImproperlyConfigured(f"PUBLIC_POST_RATES has no rate for {group!r}") from None
     return [rates] if isinstance(rates, str) else list(rates)
+
+
+RATE_LOCK = 2  # the first key of the site's advisory locks for rate counters (holds: 1)
 
 
 def _usage(request, group, rate):
@@ -69,8 +96,11 @@ def rate_limit(group, rate=None):
         def wrapped(request, *args, **kwargs):
             if request.method == "POST":
                 kind = group(request) if callable(group) else group
-                for each in [rate] if rate else rates_of(kind):
-                    usage = _usage(request, kind, each)
+                with counter_lock(f"{kind}:{_rate_key(kind, request)}"):
+                    usages = [
+                        _usage(request, kind, each) for each in ([rate] if rate else rates_of(kind))
+                    ]
+                for usage in usages:
                     if usage and usage["should_limit"]:
                         logger.warning("rate limit reached", extra={"limit_group": kind})
                         return too_many_requests(request, retry_after=max(usage["time_left"], 1))

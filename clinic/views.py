@@ -13,13 +13,13 @@ from conditions.structured_data import clinic_json_ld
 from shop.models import Treatment
 
 from . import hours, placeholders
+from .cache import cache_page
 from .models import ClinicSection, Company, InfoPage, Location
-from .pagecache import cache_public_page
 
 logger = logging.getLogger(__name__)
 
 
-@cache_public_page
+@cache_page
 def home(request):
     return render(
         request,
@@ -33,7 +33,7 @@ def home(request):
     )
 
 
-@cache_public_page
+@cache_page
 def about_accessibility(request):
     return render(request, "clinic/accessibility.html")
 

@@ -1,20 +1,20 @@
 from django.shortcuts import get_object_or_404, render
 
+from clinic.cache import cache_page
 from clinic.models import Location
-from clinic.pagecache import cache_public_page
 from shop.models import Treatment
 
 from .models import Condition
 from .structured_data import article_json_ld
 
 
-@cache_public_page
+@cache_page
 def condition_list(request):
     conditions = Condition.objects.published().prefetch_related("symptoms")
     return render(request, "conditions/condition_list.html", {"conditions": conditions})
 
 
-@cache_public_page
+@cache_page
 def condition_detail(request, slug):
     condition = get_object_or_404(Condition.objects.published().for_article(), slug=slug)
     recommendations = list(condition.treatment_recommendations.all())

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from clinic.pagecache import content_version_subquery, current_content_version
 from clinic.templatetags.clinic import kr
 
 from .models import Product
@@ -123,23 +122,12 @@ class Cart:
 
     # --- checking against the catalogue ------------------------------------------------
 
-    def resolve(self, *, read_content_version=False) -> tuple[list[CartLine], list[str]]:
+    def resolve(self) -> tuple[list[CartLine], list[str]]:
         """The lines with their products (one query), and what had to be corrected.
 
-        Corrections are written to the cart, so a second look finds nothing new. With
-        `read_content_version`, the site's content version is read in the same query (from
-        the same snapshot) into `self.content_version`, for the cached cart page.
+        Corrections are written to the cart, so a second look finds nothing new.
         """
-        products = Product.objects.all()
-        if read_content_version:
-            products = products.annotate(content_version=content_version_subquery())
-        products = products.in_bulk([int(key) for key in self.data])
-        if read_content_version:
-            self.content_version = (
-                next(iter(products.values())).content_version
-                if products
-                else current_content_version()
-            )
+        products = Product.objects.in_bulk([int(key) for key in self.data])
         lines, problems = [], []
         changed = False
         for key, entry in list(self.data.items()):

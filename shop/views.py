@@ -1,16 +1,12 @@
 import re
 import secrets
-from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from clinic import tokenpages
 from clinic.throttle import rate_limit
 
 from . import services
@@ -175,23 +171,9 @@ def cart_view(request):
             cart.remove(product_id)
             messages.success(request, f"”{entry['name']}” är borttagen ur varukorgen.")
             return redirect("shop:cart")
-    # A GET of a cart that needs no correction, with no message to show, is the same page
-    # for every visitor with the same cart: cached (clinic/tokenpages.py) under the content
-    # version (read with the products, in one query), today's date (delivery dates) and the
-    # cart's fingerprint after the check against the catalogue (stock and prices included).
-    reading = request.method != "POST"
-    lines, problems = cart.resolve(read_content_version=reading)
+    lines, problems = cart.resolve()
     for problem in problems:
         messages.warning(request, problem)
-    key = None
-    version = cart.content_version if reading else None
-    if version is not None and not problems and not tokenpages.has_pending_messages(request):
-        key = tokenpages.page_key(
-            request, "cart", version, timezone.localdate(), cart.fingerprint()
-        )
-        page = tokenpages.cached_page(request, key)
-        if page is not None:
-            return page
     if request.method == "POST" and not problems:
         line = next((line for line in lines if str(line.product.pk) == product_id), None)
         if line is not None:
@@ -211,19 +193,8 @@ def cart_view(request):
                 return redirect("shop:cart")
             invalid[line.product.pk] = form
     rows = [(line, invalid.get(line.product.pk) or _line_form(line)) for line in lines]
-    response = render(
-        request,
-        "shop/cart.html",
-        {
-            "rows": rows,
-            "lines": lines,
-            **totals(lines),
-            **_delivery_dates(),
-            "csrf_token": tokenpages.CSRF_PLACEHOLDER,
-        },
-    )
-    expires = timezone.now() + timedelta(seconds=settings.PAGE_CACHE_SECONDS)
-    return tokenpages.finish(request, response, key=key, expires=expires)
+    context = {"rows": rows, "lines": lines, **totals(lines), **_delivery_dates()}
+    return render(request, "shop/cart.html", context)
 
 
 def _delivery_dates():

@@ -1,4 +1,4 @@
-"""The booking-state version (row 2 of clinic_contentversion, booking/slotcache.py) moves by
+"""The booking-state version (row 2 of clinic_contentversion, clinic/cache.py) moves by
 itself whenever a start time, reservation, booking, hold or waitlist offer changes, in the
 same transaction as the change, however it is written (services, admin, QuerySet.update()).
 

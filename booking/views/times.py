@@ -2,23 +2,25 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
+from clinic import cache
 from clinic.models import Location, Practitioner
 from clinic.net import counted_address
 from clinic.throttle import rate_limit
-from clinic.tokenpages import CSRF_PLACEHOLDER
 from shop.models import Treatment, TreatmentPackage
 
 from .. import holds, services
 from ..errors import BookingError, SlotTaken
 from ..forms import BookingForm
-from ..models import Booking, Slot
-from ..slotcache import SlotListCache
+from ..models import Booking, Reservation, Slot
 from ..weeks import (
     distinct_starts,
     group_by_day,
@@ -112,31 +114,65 @@ def week_context(location, package, monday=None, *, practitioner=None, ignore=No
 
 
 def slot_list(request, location_slug, package_slug):
-    """The week's free times; cached (booking/slotcache.py), never stale."""
+    """The week's free times. The week itself (the queries and most of the rendering) is
+    cached under both versions (clinic/cache.py) until it may change by the clock alone; the
+    page around it, with the visitor's CSRF token, is rendered for each request."""
     monday = requested_week(request)
     specialist = (request.GET.get("fotspecialist") or "")[:120]
-    cache = SlotListCache(request, location_slug, package_slug, monday, specialist)
-    page = cache.page()
-    if page is not None:
-        return page
+    content, bookings = cache.versions()  # before any data
+    request.content_version = content  # for the footer (clinic/context_processors.py)
 
     def compute():
         location, package = get_offer(location_slug, package_slug)
         practitioner = requested_practitioner(request, location, package)
         week = week_context(location, package, monday, practitioner=practitioner)
         week["practitioners"] = practitioners_for(location, package)
-        return location, package, week
+        html = render_to_string(
+            "booking/includes/week_slots.html", {"location": location, "package": package, **week}
+        )
+        value = (location, package, week["monday"], mark_safe(html), bool(week["week_slots"]))
+        return value, week_changes_by_clock(location, week)
 
-    week = cache.week(compute)
+    if content is None or bookings is None:  # a fresh database: nothing to key on yet
+        value = compute()[0]
+    else:
+        today = timezone.localdate()
+        week_key = cache.key(
+            "week", location_slug, package_slug, monday, specialist, today, content, bookings
+        )
+        value = cache.remember(week_key, compute)
+    location, package, shown_monday, week_html, has_free_times = value
     context = {
-        "location": week.location,
-        "package": week.package,
-        "week_html": week.html,
-        "has_free_times": week.has_free_times,
-        "next_week": week_param(week.monday + timedelta(weeks=1)),
-        "csrf_token": CSRF_PLACEHOLDER,
+        "location": location,
+        "package": package,
+        "week_html": week_html,
+        "has_free_times": has_free_times,
+        "next_week": week_param(shown_monday + timedelta(weeks=1)),
     }
-    return cache.finish(render(request, "booking/slot_list.html", context))
+    return render(request, "booking/slot_list.html", context)
+
+
+def week_changes_by_clock(location, week):
+    """The moment the week's free times may change without any write: the first hold or
+    open offer of the location to end, the first time shown entering the booking lead, or
+    PAGE_CACHE_SECONDS from now."""
+    now = timezone.now()
+    candidates = [now + timedelta(seconds=settings.PAGE_CACHE_SECONDS)]
+    first = week["week_slots"][0] if week["week_slots"] else week["next_free"]
+    if first is not None:
+        candidates.append(first.start - timedelta(minutes=settings.BOOKING_LEAD_MINUTES))
+    ends = (
+        Reservation.objects.live(now)
+        .filter(
+            hold__slot__location=location,
+            start__gte=max(week_bounds(week["monday"])[0], now),
+            expires_at__isnull=False,
+        )
+        .order_by("expires_at")
+        .values_list("expires_at", flat=True)
+    )
+    candidates.extend(ends[:1])
+    return min(candidates)
 
 
 @rate_limit("hold")

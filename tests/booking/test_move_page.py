@@ -38,7 +38,7 @@ def test_the_move_page_shows_the_week_as_time_buttons_and_a_press_moves(client, 
 
         html = client.get(url).content.decode()
         assert "Lediga tider vecka 49, 30 november–6 december 2026" in html
-        assert f'<form method="post" action="{url}">' in html
+        assert f'<form method="post" id="valj-tid" action="{url}">' in html
         assert (
             f'<button type="submit" class="button slot" name="slot" value="{second.pk}">'
             '<span class="visually-hidden">Flytta till fredag 4 december kl. </span>14:00'

@@ -3,8 +3,8 @@
 import pytest
 from django.db import transaction
 
+from clinic.cache import bump_content, versions
 from clinic.models import Location
-from clinic.pagecache import bump_content_version, current_content_version
 from conditions.models import Condition
 from shop.models import Product, TreatmentPackage
 
@@ -91,30 +91,37 @@ def test_query_strings_neither_read_nor_fill_the_cache(
 
 
 def test_a_version_from_a_rolled_back_edit_is_never_used_again():
-    bump_content_version()
+    bump_content()
     with transaction.atomic():
-        bump_content_version()
-        seen_inside = current_content_version()
+        bump_content()
+        seen_inside = versions()[0]
         transaction.set_rollback(True)
-    bump_content_version()
-    assert current_content_version() != seen_inside
+    bump_content()
+    assert versions()[0] != seen_inside
 
 
-def test_a_page_that_follows_the_clock_is_kept_only_as_long_as_it_says(
-    rf, content, settings, monkeypatch
-):
-    from django.core.cache import caches
-    from django.http import HttpResponse
+def test_a_cached_value_is_kept_only_until_the_moment_it_names(settings):
+    from datetime import timedelta
 
-    from clinic.pagecache import PageCacheMiddleware, cache_public_page
+    import time_machine
+    from django.utils import timezone
 
-    stored = {}
-    monkeypatch.setattr(
-        caches["default"], "set", lambda key, value, timeout: stored.update(timeout=timeout)
-    )
-    view = cache_public_page(seconds=60)(lambda request: HttpResponse("ledig tid kl. 10.00"))
-    PageCacheMiddleware(view)(rf.get("/boka/stockholm/nybesok/"))
-    assert stored == {"timeout": 60}
+    from clinic import cache
+
+    settings.PAGE_CACHE = True
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return len(computed), timezone.now() + timedelta(seconds=90)
+
+    with time_machine.travel("2026-12-01 10:00 +01:00", tick=False):
+        assert cache.remember("test:clock", compute) == 1
+        assert cache.remember("test:clock", compute) == 1
+    with time_machine.travel("2026-12-01 10:01:29 +01:00", tick=False):
+        assert cache.remember("test:clock", compute) == 1
+    with time_machine.travel("2026-12-01 10:01:30 +01:00", tick=False):
+        assert cache.remember("test:clock", compute) == 2
 
 
 def test_pages_still_render_when_the_cache_is_down(client, content, monkeypatch):
@@ -127,3 +134,17 @@ def test_pages_still_render_when_the_cache_is_down(client, content, monkeypatch)
     monkeypatch.setattr(caches["default"], "set", broken)
     assert client.get(ARTICLE).status_code == 200
     assert client.get(ARTICLE).status_code == 200
+
+
+def test_the_slot_list_still_renders_when_the_cache_is_down(client, content, monkeypatch):
+    from django.core.cache import caches
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(caches["default"], "get", broken)
+    monkeypatch.setattr(caches["default"], "set", broken)
+    for _ in range(2):
+        response = client.get("/boka/stockholm/nybesok/")
+        assert response.status_code == 200
+        assert "Lediga tider vecka" in response.content.decode()
