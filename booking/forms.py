@@ -4,7 +4,9 @@ import uuid
 from datetime import timedelta
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from clinic.email_typos import suggest_domain
 from clinic.forms import HoneypotFormMixin, privacy_link
@@ -14,10 +16,22 @@ from .models import Slot, TimeOfDay, Weekday
 
 
 class SlotChoiceField(forms.ModelChoiceField):
+    """A start. Cleaned to its id without a query: whether it can be booked is
+    services.book_slot's to say. Its queryset gives the choices shown after a clash
+    (BookingForm.offer_other_times)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
     def label_from_instance(self, slot):
         local = timezone.localtime(slot.start)
-        from django.utils.formats import date_format
-
         return date_format(local, "l j F \\k\\l. H:i").capitalize()
 
 
@@ -65,10 +79,7 @@ class BookingForm(HoneypotFormMixin, PatientFields):
         label="Tid",
         queryset=Slot.objects.none(),
         widget=forms.HiddenInput,
-        error_messages={
-            "invalid_choice": "Tiden hann tyvärr bokas av någon annan. Välj en annan tid nedan.",
-            "required": "Välj en tid.",
-        },
+        error_messages={"invalid_choice": "Välj en tid.", "required": "Välj en tid."},
     )
     message = forms.CharField(
         label="Meddelande till mottagningen (valfritt)",
@@ -106,12 +117,9 @@ class BookingForm(HoneypotFormMixin, PatientFields):
         "request_token",
     ]
 
-    def __init__(self, *args, location, package, holder=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("request_token", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
-        self.fields["slot"].queryset = Slot.objects.bookable(
-            location=location, package=package, holder=holder
-        )
 
     def email_hint(self):
         """The domain the patient probably meant, if they have not yet seen the hint for this

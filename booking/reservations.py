@@ -2,7 +2,9 @@
 
 The database refuses two live reservations of one practitioner that overlap (see
 booking/models/slots.py): this module just tries, and when refused releases holds that ended
-by time and tries once more, or says who has the time (SlotTaken).
+by time and tries once more, or says who has the time (SlotTaken). A booking tries without a
+savepoint and, refused, rolls back its whole transaction before asking the same
+(`reserve_in_transaction`, services.book_slot).
 """
 
 from datetime import timedelta
@@ -22,63 +24,99 @@ def span(slot, package):
     return slot.start, end, end + timedelta(minutes=package.buffer_minutes)
 
 
-def reserve(
-    *, slot, package, expires_at=None, reservation=None, now=None, together=None
-) -> Reservation:
+def reserve(*, slot, package, expires_at=None, reservation=None, now=None) -> Reservation:
     """Take the practitioner's time for the package from the slot's start, until `expires_at`
     (a hold) or for good (None: a booking). With `reservation`, move that one here instead.
-    `together(reservation)` saves what belongs with it (the booking) in the same savepoint.
 
     Call inside the caller's transaction. SlotTaken when the time overlaps a live reservation;
     any other refusal of the database is raised as it is (never blamed on another patient).
     """
     now = now or timezone.now()
-    start, end, blocked_until = span(slot, package)
-    same_time = reservation and (
-        (reservation.practitioner_id, reservation.start, reservation.blocked_until)
-        == (slot.practitioner_id, start, blocked_until)
-    )
-    # The same time, still not released (a hold becoming the booking): nothing can have come
-    # to overlap it, since taking its time would have released it first.
-    if same_time and Reservation.objects.filter(pk=reservation.pk, released_at__isnull=True).update(
-        end=end, expires_at=expires_at
-    ):
-        reservation.end, reservation.expires_at = end, expires_at
-        if together:
-            with transaction.atomic():
-                together(reservation)
-        return reservation
     reservation = reservation or Reservation()
-    reservation.practitioner_id = slot.practitioner_id
-    reservation.start, reservation.end, reservation.blocked_until = start, end, blocked_until
-    reservation.expires_at, reservation.released_at = expires_at, None
-    if (refusal := save(reservation, together)) is None:
+    if take(slot=slot, package=package, expires_at=expires_at, reservation=reservation):
+        return reservation
+    if (refusal := save(reservation)) is None:
         return reservation
     # Refused by the database. Holds that ended by time block nothing: release them for good
     # and try once more; otherwise say who has the time.
-    near = Reservation.objects.filter(practitioner=slot.practitioner_id).overlapping(
-        start, blocked_until
-    )
-    if reservation.pk:
-        near = near.exclude(pk=reservation.pk)
-    stale = near.filter(released_at__isnull=True, expires_at__lte=now)
-    if stale.update(released_at=now) and (refusal := save(reservation, together)) is None:
+    mine = [reservation.pk] if reservation.pk else []
+    if (
+        release_ended(slot=slot, package=package, now=now, exclude=mine)
+        and (refusal := save(reservation)) is None
+    ):
         return reservation
-    conflict = near.live(now).first()
+    raise_taken(slot=slot, package=package, refusal=refusal, now=now, exclude=mine)
+
+
+def take(*, slot, package, reservation, expires_at=None):
+    """Set `reservation` (saved or new) to the practitioner's time for the package from the
+    slot's start; True if it was that very time, not released, and is now updated in place
+    (a hold becoming the booking: nothing can have come to overlap it, since taking its time
+    would have released it first). Otherwise the caller saves it: `reserve()` in a savepoint,
+    or a caller that retries its whole transaction (`services.book_slot`) straight away."""
+    start, end, blocked_until = span(slot, package)
+    if (
+        reservation.pk
+        and (reservation.practitioner_id, reservation.start, reservation.blocked_until)
+        == (slot.practitioner_id, start, blocked_until)
+        and Reservation.objects.filter(pk=reservation.pk, released_at__isnull=True).update(
+            end=end, expires_at=expires_at
+        )
+    ):
+        reservation.end, reservation.expires_at = end, expires_at
+        return True
+    reservation.practitioner_id = slot.practitioner_id
+    reservation.start, reservation.end, reservation.blocked_until = start, end, blocked_until
+    reservation.expires_at, reservation.released_at = expires_at, None
+    return False
+
+
+def reserve_in_transaction(*, slot, package, reservation=None) -> Reservation:
+    """reserve() for good (a booking) without a savepoint, for a caller that rolls back its
+    whole transaction when the database refuses (`services.book_slot`): the IntegrityError
+    goes up as it is, and the caller, once rolled back, asks release_ended() and
+    raise_taken() what to do."""
+    reservation = reservation or Reservation()
+    if not take(slot=slot, package=package, reservation=reservation):
+        reservation.save()
+    return reservation
+
+
+def near(*, slot, package, exclude=()):
+    """Reservations of the slot's practitioner that overlap the package's time there, but
+    those in `exclude` (ids, or a queryset of them)."""
+    start, _, blocked_until = span(slot, package)
+    return (
+        Reservation.objects.filter(practitioner=slot.practitioner_id)
+        .overlapping(start, blocked_until)
+        .exclude(pk__in=exclude)
+    )
+
+
+def release_ended(*, slot, package, now, exclude=()):
+    """After a refusal: release the holds that ended by time in the way (they block nothing);
+    True if there were any, so that trying again may succeed."""
+    stale = near(slot=slot, package=package, exclude=exclude).filter(
+        released_at__isnull=True, expires_at__lte=now
+    )
+    return bool(stale.update(released_at=now))
+
+
+def raise_taken(*, slot, package, refusal, now, exclude=()):
+    """After a refusal: SlotTaken if a live reservation has the time, else the refusal."""
+    conflict = near(slot=slot, package=package, exclude=exclude).live(now).first()
     if conflict is None:
         raise refusal
     raise SlotTaken(HELD_MESSAGE if conflict.expires_at else None)
 
 
-def save(reservation, together=None):
-    """Save the reservation (and what goes with it) in one savepoint: None, or the database's
-    IntegrityError (rolled back to the savepoint)."""
+def save(reservation):
+    """Save the reservation in a savepoint: None, or the database's IntegrityError (rolled
+    back to the savepoint)."""
     is_new = reservation.pk is None
     try:
         with transaction.atomic():
             reservation.save()
-            if together:
-                together(reservation)
     except IntegrityError as error:
         if is_new:
             reservation.pk = None  # the row was rolled back

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Value
 from django.utils import timezone
 
 from clinic.mail import queue_email
@@ -21,8 +21,8 @@ from .errors import (
 )
 from .ics import booking_calendar
 from .models import Booking, Reservation, Slot, SlotHold, WaitlistOffer
-from .reservations import release, reserve
-from .rules import Patient, check_bookable
+from .reservations import raise_taken, release, release_ended, reserve, reserve_in_transaction
+from .rules import Patient, check_bookable, rule_annotations
 from .weeks import day_bounds
 
 logger = logging.getLogger(__name__)
@@ -54,24 +54,73 @@ def fair_choices(slot, package, holder=None):
     return sorted(choices, key=lambda s: (visits.get(s.practitioner_id, 0), s.pk))
 
 
-@transaction.atomic
-def book_slot(*, slot, package, patient: Patient, request_token=None, holder=None, by_staff=False):
+def book_slot(
+    *,
+    slot,
+    package,
+    patient: Patient,
+    request_token=None,
+    holder=None,
+    by_staff=False,
+    location=None,
+):
     """Book the visit at the slot's start for the patient, once. A repeated request_token returns
     the first booking (the token is unique: the database refuses the second).
 
-    `holder` is whoever holds the time for this patient (their session, or a waitlist offer):
-    their hold becomes the booking's reservation. Anyone else's reservation that overlaps the
-    visit makes the time taken.
+    `slot` is the Slot or its id. `location`, if given, is where the patient booked: a slot
+    elsewhere is not bookable. `holder` is whoever holds the time for this patient (their
+    session, or a waitlist offer): their hold becomes the booking's reservation. Anyone else's
+    reservation that overlaps the visit makes the time taken.
+
+    What the database refuses (an overlap, the token used twice) rolls back everything this
+    booking wrote, and only then is looked into: the same form's first booking, holds that
+    ended by time in the way (released, and the booking tried once more), or SlotTaken.
     """
-    slot = (
-        Slot.objects.select_for_update(of=("self",))
-        .select_related("location", "practitioner")
-        .get(pk=slot.pk)
-    )
+    slot_id = getattr(slot, "pk", slot)
+    for last_try in (False, True):
+        try:
+            return _book(
+                slot_id=slot_id,
+                package=package,
+                patient=patient,
+                request_token=request_token,
+                holder=holder,
+                by_staff=by_staff,
+                location=location,
+            )
+        except IntegrityError as refusal:
+            # The same form sent twice (a double click): the first one's booking.
+            if request_token and (
+                earlier := Booking.objects.filter(request_token=request_token).first()
+            ):
+                return earlier
+            slot = Slot.objects.get(pk=slot_id)
+            now = timezone.now()
+            if last_try or not release_ended(slot=slot, package=package, now=now):
+                mine = SlotHold.objects.filter(holder=holder).values("reservation")
+                raise_taken(
+                    slot=slot,
+                    package=package,
+                    refusal=refusal,
+                    now=now,
+                    exclude=mine if holder else (),
+                )
+
+
+@transaction.atomic
+def _book(*, slot_id, package, patient, request_token, holder, by_staff, location):
+    """book_slot's one try, in its own transaction (a savepoint inside a caller's): an
+    IntegrityError from the database goes up and rolls it all back."""
+    try:
+        slot = slot_for_booking(slot_id, package=package, holder=holder, email=patient.email)
+    except Slot.DoesNotExist:
+        raise SlotNotBookable from None
+    if location is not None and slot.location_id != location.pk:
+        raise SlotNotBookable("Tiden finns på en annan mottagning.")
     check_bookable(slot=slot, package=package)
     hold = (
         SlotHold.objects.active().filter(holder=holder, slot=slot).select_related("reservation")
-        if holder
+        if slot.held
         else SlotHold.objects.none()
     ).first()
     booking = Booking(
@@ -88,32 +137,39 @@ def book_slot(*, slot, package, patient: Patient, request_token=None, holder=Non
         request_token=request_token or None,
         booked_by_staff=by_staff,
     )
-
-    def save_booking(reservation):
-        booking.reservation = reservation
-        booking.save()
-
-    try:
-        reserve(
-            slot=slot,
-            package=package,
-            reservation=hold and hold.reservation,
-            together=save_booking,
-        )
-    except (SlotTaken, IntegrityError):
-        # The same form sent twice (a double click): the first one's booking. The form's
-        # one-time token is unique, so the second insert was refused.
-        if request_token and (
-            earlier := Booking.objects.filter(request_token=request_token).first()
-        ):
-            return earlier
-        raise
+    booking.reservation = reserve_in_transaction(
+        slot=slot, package=package, reservation=hold and hold.reservation
+    )
+    booking.save()
     if hold:
         hold.delete()  # the reservation is the booking's now
-    waitlist.leave_after_booking(booking)
+    if slot.on_waitlist:
+        waitlist.leave_after_booking(booking)
     logger.info("booking %s created for slot %s", booking.pk, slot.pk)
     send_booking_email(booking, "confirmed")
     return booking
+
+
+def slot_for_booking(slot_id, *, package, holder, email):
+    """The slot, locked, with its location and practitioner and, in the same query, what
+    booking it asks: the rules (rules.rule_annotations), whether `holder` holds it (`held`)
+    and whether `email` waits on the waitlist for the package there (`on_waitlist`)."""
+    return (
+        Slot.objects.select_for_update(of=("self",))
+        .select_related("location", "practitioner")
+        .annotate(
+            **rule_annotations(package),
+            held=Exists(SlotHold.objects.active().filter(holder=holder, slot=OuterRef("pk")))
+            if holder
+            else Value(False),
+            on_waitlist=Exists(
+                waitlist.waiting(location=OuterRef("location"), package=package, email=email)
+            )
+            if email
+            else Value(False),
+        )
+        .get(pk=slot_id)
+    )
 
 
 @transaction.atomic

@@ -226,15 +226,23 @@ def withdraw_open_offers(entry, now=None):
         offer_after_commit(offer.slot_id)
 
 
+def waiting(*, location, package, email):
+    """The e-mail's entries waiting for the package at the location (`location` may be an
+    OuterRef: services.book_slot asks in the query that fetches the slot)."""
+    return WaitlistEntry.objects.filter(
+        location=location,
+        package=package,
+        email__iexact=email,
+        status=WaitlistEntry.Status.WAITING,
+    )
+
+
 def leave_after_booking(booking):
     """A patient who books this package at this location has no more need to wait for it."""
     if not booking.email:
         return
-    for entry in WaitlistEntry.objects.filter(
-        location=booking.slot.location_id,
-        package=booking.package_id,
-        email__iexact=booking.email,
-        status=WaitlistEntry.Status.WAITING,
+    for entry in waiting(
+        location=booking.slot.location_id, package=booking.package_id, email=booking.email
     ):
         entry.status = WaitlistEntry.Status.BOOKED
         entry.save(update_fields=["status"])

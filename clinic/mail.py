@@ -36,12 +36,14 @@ def render_text(name, context):
 
 def queue_email(*, key, to, template, context, attachments=()):
     """Store the message (once per key) and send it when the surrounding transaction commits.
+    Returns the message as queued (unsaved form: no pk).
 
     Every message ends with the shared footer (clinic/email/footer.txt: the privacy notice);
     templates can include clinic/includes/contact.txt, with or without a location."""
     context = {
         "site_url": settings.SITE_URL,
-        "footer_locations": list(Location.objects.active()),
+        # Lazy: queried only by a template that lists the locations (contact.txt without one).
+        "footer_locations": Location.objects.active(),
         **context,
     }
     subject = " ".join(render_text(f"{template}_subject.txt", context).split())
@@ -51,36 +53,37 @@ def queue_email(*, key, to, template, context, attachments=()):
         html_body = render_to_string(f"{template}.html", context)
     except TemplateDoesNotExist:
         html_body = ""
-    message, created = OutboxEmail.objects.get_or_create(
+    message = OutboxEmail(
         key=key,
-        defaults={
-            "to": ", ".join(to),
-            "subject": subject,
-            "body": body,
-            "html_body": html_body,
-            "attachments": [
-                {"filename": name, "content": content, "mimetype": mimetype}
-                for name, content, mimetype in attachments
-            ],
-        },
+        to=", ".join(to),
+        subject=subject,
+        body=body,
+        html_body=html_body,
+        attachments=[
+            {"filename": name, "content": content, "mimetype": mimetype}
+            for name, content, mimetype in attachments
+        ],
     )
-    if created:
-        transaction.on_commit(lambda: send_queued(message.pk))
+    # One INSERT; a message already queued under this key stays as it is (the key is unique),
+    # and the send after commit finds whichever row the key has, sent or not.
+    OutboxEmail.objects.bulk_create([message], ignore_conflicts=True)
+    transaction.on_commit(lambda: send_queued(key))
     return message
 
 
-def send_queued(pk):
-    """Send one queued message unless it is sent or another worker is sending it. Never raises."""
+def send_queued(key):
+    """Send the queued message with this key unless it is sent or another worker is sending
+    it. Never raises."""
     now = timezone.now()
     claimed = (
         OutboxEmail.objects.pending()
-        .filter(pk=pk)
+        .filter(key=key)
         .exclude(claimed_at__gt=now - CLAIM_TIMEOUT)
         .update(claimed_at=now, attempts=F("attempts") + 1)
     )
     if not claimed:
         return False
-    message = OutboxEmail.objects.get(pk=pk)
+    message = OutboxEmail.objects.get(key=key)
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body,
@@ -94,29 +97,29 @@ def send_queued(pk):
     try:
         email.send()
     except Exception as error:  # any mail failure: keep the message for the next retry
-        logger.warning("outbox: sending message %s failed: %s", pk, type(error).__name__)
-        OutboxEmail.objects.filter(pk=pk).update(
+        logger.warning("outbox: sending message %s failed: %s", message.pk, type(error).__name__)
+        OutboxEmail.objects.filter(pk=message.pk).update(
             claimed_at=None, last_error=f"{type(error).__name__}: {error}"[:1000]
         )
         return False
-    OutboxEmail.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="")
-    logger.info("outbox: sent message %s", pk)
+    OutboxEmail.objects.filter(pk=message.pk).update(sent_at=timezone.now(), last_error="")
+    logger.info("outbox: sent message %s", message.pk)
     return True
 
 
 def send_pending(limit=None):
     """Retry every pending message; returns (sent, failed)."""
-    ids = (
+    keys = (
         OutboxEmail.objects.pending()
         .filter(attempts__lt=MAX_ATTEMPTS)
         .order_by("created_at")
-        .values_list("pk", flat=True)
+        .values_list("key", flat=True)
     )
     if limit:
-        ids = ids[:limit]
+        keys = keys[:limit]
     sent = failed = 0
-    for pk in list(ids):
-        if send_queued(pk):
+    for key in list(keys):
+        if send_queued(key):
             sent += 1
         else:
             failed += 1

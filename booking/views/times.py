@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from clinic import cache
-from clinic.models import Location, Practitioner
+from clinic.models import Practitioner
 from clinic.net import counted_address
 from clinic.throttle import rate_limit
 from shop.models import Treatment, TreatmentPackage
@@ -44,13 +44,19 @@ def start(request):
 
 
 def get_offer(location_slug, package_slug):
-    """The location and the package offered there, or 404."""
-    location = get_object_or_404(Location.objects.active(), slug=location_slug)
-    package = get_object_or_404(
-        TreatmentPackage.objects.active().offered_at(location).select_related("treatment"),
-        slug=package_slug,
+    """The location and the package offered there, or 404: one query, through the table of
+    which package is offered where."""
+    offer = get_object_or_404(
+        TreatmentPackage.locations.through.objects.select_related(
+            "location", "treatmentpackage__treatment"
+        ),
+        location__slug=location_slug,
+        location__is_active=True,
+        treatmentpackage__slug=package_slug,
+        treatmentpackage__is_active=True,
+        treatmentpackage__treatment__is_active=True,
     )
-    return location, package
+    return offer.location, offer.treatmentpackage
 
 
 def requested_week(request):
@@ -239,47 +245,42 @@ def details(request, location_slug, package_slug):
     email_hint = None
     holder = holds.session_holder(request)
     if request.method == "POST":
-        earlier = earlier_booking(form_token(request.POST))
-        if earlier.exists():
-            return redirect("booking:confirmation", token=earlier.get().token)
-        form = BookingForm(request.POST, location=location, package=package, holder=holder)
-        if form.is_valid() and (email_hint := form.email_hint()):
-            chosen = form.cleaned_data["slot"]
-        elif form.is_valid():
+        form = BookingForm(request.POST)
+        if form.is_valid() and not (email_hint := form.email_hint()):
             data = form.cleaned_data
             try:
                 booking = services.book_slot(
                     slot=data["slot"],
+                    location=location,
                     package=package,
                     patient=services.Patient.from_form(data),
                     request_token=data["request_token"],
                     holder=holder,
                 )
             except BookingError as error:
-                chosen = data["slot"]
                 form.add_error("slot", error.message)
             else:
                 return redirect("booking:confirmation", token=booking.token)
-        else:
-            chosen = (
-                Slot.objects.at(location)
-                .select_related("practitioner")
-                .filter(pk=_int(request.POST.get("slot")))
-                .first()
-            )
-        # A double click whose twin won the race while this one validated: same booking.
-        if earlier.exists():
-            return redirect("booking:confirmation", token=earlier.get().token)
-        slot = chosen
+        # Not booked. A double click whose twin has booked meanwhile: the twin's booking.
+        if earlier := earlier_booking(form_token(request.POST)).first():
+            return redirect("booking:confirmation", token=earlier.token)
+        slot = (
+            Slot.objects.at(location)
+            .select_related("practitioner")
+            .filter(pk=_int(request.POST.get("slot")))
+            .first()
+        )
     else:
         slot = get_object_or_404(
             Slot.objects.at(location).select_related("practitioner"),
             pk=_int(request.GET.get("tid")),
         )
-        form = BookingForm(
-            location=location, package=package, holder=holder, initial={"slot": slot.pk}
+        form = BookingForm(initial={"slot": slot.pk})
+        unavailable = (
+            not Slot.objects.bookable(location=location, package=package, holder=holder)
+            .filter(pk=slot.pk)
+            .exists()
         )
-        unavailable = not form.fields["slot"].queryset.filter(pk=slot.pk).exists()
 
     week = week_context(location, package, monday_of(slot) if slot else None)
     if unavailable or "slot" in form.errors:

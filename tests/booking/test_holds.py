@@ -38,7 +38,7 @@ def test_a_held_time_is_hidden_from_others_and_booked_by_its_holder(client, stoc
         in other.get(refused["Location"]).content.decode()
     )
     taken = other.post(DETAILS, patient_data(slot, request_token="other", email="o@example.com"))
-    assert "Tiden hann tyvärr bokas av någon annan" in taken.content.decode()
+    assert "Tiden är reserverad för någon annan just nu" in taken.content.decode()
     assert not Booking.objects.exists()
 
     assert client.post(DETAILS, patient_data(slot)).status_code == 302
@@ -70,7 +70,7 @@ def test_an_expired_hold_taken_by_someone_else_shows_the_week_and_keeps_the_deta
     response = client.post(DETAILS, patient_data(slot))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Tiden hann tyvärr bokas av någon annan" in html
+    assert "Tiden är reserverad för någon annan just nu" in html  # the rival's hold
     assert 'value="Åsa Öberg-Ängström"' in html
     assert f'value="{other_time.pk}"' in html
     assert not Booking.objects.exists()
