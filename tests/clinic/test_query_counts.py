@@ -163,7 +163,7 @@ PAGES = {
     ),
     "booking:manage": Pin(lambda s: f"/boka/hantera/{s.booking.token}/", 2),  # the same
     "booking:cancel": Pin(lambda s: f"/boka/hantera/{s.booking.token}/avboka/", 2),  # the same
-    "booking:move": Pin(  # the booking, the week's free starts, the first free week's
+    "booking:move": Pin(  # the booking, the first free start, its week's free starts
         lambda s: f"/boka/hantera/{s.booking.token}/flytta/", 4
     ),
     "booking:waitlist-leave": Pin(  # the entry
@@ -180,28 +180,32 @@ PAGES = {
     "shop:checkout": Pin(  # products, pickup locations, footer, the token issued (+1 sp)
         lambda s: s.in_cart("kassa/"), 7, PATIENT, shows="<h1>Kassa</h1>"
     ),
-    "booking:details": Pin(  # location, package, the slot, the form's choice (2), the
-        lambda s: f"/boka/stockholm/nybesok/uppgifter/?tid={s.holding().pk}",  # hold, its
-        9,  # reservation, footer
+    # Location, package, the slot, whether it is free, the week's free starts, the hold and
+    # its reservation, footer.
+    "booking:details": Pin(
+        lambda s: f"/boka/stockholm/nybesok/uppgifter/?tid={s.holding().pk}",
+        9,
         PATIENT,
         shows="Boka Nybesök",
     ),
     "booking:waitlist-joined": Pin(lambda s: s.joined(), 2, PATIENT, shows="vantar@example.com"),
-    # Links from e-mails that act, cold: the entry, locked and confirmed; the matching free
-    # times (location, package, slots); the e-mail queued and sent after commit (5); footer.
+    # Links from e-mails that act, cold. The entry, locked and confirmed (3); the e-mail with
+    # the matching free times (location, package, slots, location) queued (2) and sent after
+    # commit (3); the free times shown; footer; +2 sp.
     "booking:waitlist-confirm": Pin(
         lambda s: f"/boka/vantelista/bekrafta/{s.waiting(confirmed=False).token}/", 18, warm=False
     ),
-    # The same, with the change checked (full_clean: 3) and saved.
+    # The entry locked, the change checked (full_clean: location, package, one waiting entry,
+    # 2 constraints) and saved; then the same as above; +4 sp.
     "booking:waitlist-change": Pin(lambda s: s.change_link(), 26, warm=False, shows="är ändrad"),
     # POSTs, cold. Rate limit (3), location, package, the slot, "first free" candidates (3),
-    # the hold (4: the slot locked, holds per address, overlaps, reservation and hold), the
-    # new session (2), +6 sp; PostgreSQL: +1 the rate lock, +1 the holds-per-address lock.
+    # the hold (5: the slot locked, holds per address, overlaps, reservation and hold made),
+    # the new session (2), +6 sp; PostgreSQL: +1 the rate lock, +1 the holds-per-address lock.
     "booking:choose": Pin(
         lambda s: CHOOSE, 30, post=lambda s: {"slot": s.free_slot.pk}, status=302, shows="?tid="
     ),
-    # Rate limit (7: the counter exists), location, package, session, the hold, its reservation
-    # and booking, 2 deletes, +5 sp; PostgreSQL: +1 the rate lock.
+    # Rate limit (the counter exists: a failed add, a read, an update), location, package,
+    # session, the hold, its reservation and booking, 2 deletes; PostgreSQL: +1 the rate lock.
     "booking:release": Pin(
         lambda s: s.holding() and RELEASE,
         25,
@@ -209,8 +213,8 @@ PAGES = {
         post=lambda s: {"vecka": "2026-W49"},
         status=302,
     ),
-    # Rate limit (3), the offer, locked and declined, its hold let go (4), the freed slot
-    # offered on (2), +3 sp; PostgreSQL: +1 the rate lock.
+    # Rate limit (3), the offer, then locked and declined (2), its hold let go (4), the freed
+    # slot offered on (slot, entries), +3 sp; PostgreSQL: +1 the rate lock.
     "booking:offer-decline": Pin(
         lambda s: f"/boka/vantelista/erbjudande/{s.offer.token}/avboj/",
         19,
@@ -242,8 +246,9 @@ PAGES = {
         post=lambda s: {"note": "Ta med inläggen."},
         status=302,
     ),
-    # The move: booking, new slot, both locked, checked and moved (2 updates), the e-mail
-    # queued (3) and sent (4), the freed slot offered to the waitlist (2), +4 sp.
+    # The move: the booking and the new slot, both locked and checked (3), moved (2 updates);
+    # the e-mail: locations (2), queued (2), the practitioner, sent after commit (3); the
+    # freed slot offered to the waitlist (2); +4 sp.
     "booking:calendar-move": Pin(
         lambda s: s.visit("flytta/"), 29, STAFF, post=lambda s: {"tid": s.free_slot.pk}, status=302
     ),
@@ -271,8 +276,10 @@ def url_names(resolver=None, namespace=""):
 
 def test_every_page_is_pinned():
     names = set(url_names())
-    assert not names - PAGES.keys() - EXCLUDED.keys(), "pin the new pages' queries here"
-    assert not (PAGES.keys() | EXCLUDED.keys()) - names, "no such URL name any more"
+    unpinned = names - PAGES.keys() - EXCLUDED.keys()
+    assert not unpinned, f"pin these pages' queries in PAGES: {sorted(unpinned)}"
+    gone = (PAGES.keys() | EXCLUDED.keys()) - names
+    assert not gone, f"no such URL name any more: {sorted(gone)}"
 
 
 @pytest.fixture(autouse=True)
