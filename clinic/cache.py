@@ -16,11 +16,11 @@ Nothing here is a lock; no rule depends on it (README: "What keeps each rule").
 What is cached:
 
 - Whole public pages (`@cache_page`, served by `PageCacheMiddleware` near the top of
-  MIDDLEWARE): only GETs without a query string from visitors without a session or messages
-  cookie, and only responses that set no cookie and used no CSRF token. Per-visitor content
-  (a CSRF token, the cart, a held time) therefore never sits in a shared page.
-- Values (`remember`): e.g. the week of free times on the slot list, rendered without a
-  CSRF token (the page around it is rendered per request).
+  MIDDLEWARE): only GETs from visitors without a session or messages cookie, and only
+  responses that set no cookie. Such a visitor has no cart and no held time; their CSRF
+  token is the one per-visitor part, put into each response in place of TOKEN.
+- Values (`remember`): the week of free times on the slot list for patients with a session
+  (rendered without a CSRF token: the page puts it into the form from outside), the footer.
 
 A failing cache backend (Redis down) costs speed, never a page.
 """
@@ -28,6 +28,7 @@ A failing cache backend (Redis down) costs speed, never a page.
 import hashlib
 import logging
 import time
+from datetime import timedelta
 from functools import wraps
 
 from django.apps import apps
@@ -38,7 +39,9 @@ from django.db.models import BigIntegerField, F, Value
 from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 from .models import ContentVersion
 
@@ -46,6 +49,10 @@ logger = logging.getLogger(__name__)
 
 CONTENT, BOOKINGS = 1, 2
 SKIP_COOKIES = ("messages",)
+# Stands for the visitor's CSRF token in a stored page; fixed, so that a page stored by one
+# process (Redis) works in all.
+TOKEN = "csrf-token-of-this-visitor"
+_TOKEN = TOKEN.encode()
 
 
 def versions():
@@ -122,7 +129,6 @@ def _public(request):
     return (
         settings.PAGE_CACHE
         and request.method == "GET"
-        and not request.META.get("QUERY_STRING")
         and not request.path.startswith(settings.STATIC_URL)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not any(name in request.COOKIES for name in SKIP_COOKIES)
@@ -130,17 +136,25 @@ def _public(request):
 
 
 def _page_key(request):
-    return key("page", request.scheme, request.get_host(), request.path)
+    where = (request.scheme, request.get_host(), request.get_full_path())
+    return key("page", *where, timezone.localdate())
 
 
-def cache_page(view):
-    """Let PageCacheMiddleware keep this view's public page until the content changes (and
-    at most settings.PAGE_CACHE_SECONDS)."""
+def cache_page(view=None, *, bookings=False, query_string=False):
+    """Let PageCacheMiddleware keep this view's public page until the content changes (with
+    `bookings`, also the booking state), at most settings.PAGE_CACHE_SECONDS, or until the
+    view sets `request.page_good_until`. With `query_string`, pages with one are kept too
+    (the query string is part of the key)."""
+    if view is None:
+        return lambda view: cache_page(view, bookings=bookings, query_string=query_string)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if _public(request) and not hasattr(request, "content_version"):
-            request.content_version = versions()[0]  # before any content is read
+        if _public(request) and (query_string or not request.META.get("QUERY_STRING")):
+            if not hasattr(request, "versions"):
+                request.versions = versions()  # before any data is read
+            request.page_depends = request.versions if bookings else request.versions[:1]
+            request.csrf_hole = True  # the page shows TOKEN (clinic/context_processors.py)
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -150,32 +164,53 @@ class PageCacheMiddleware:
     """Serves cached public pages before the rest of MIDDLEWARE: a hit costs one cache read
     and one query, a path never cached one cache read. Headers set below this middleware
     (security, CSP, language) are stored with the page; those set above it (the request id)
-    are added to every hit."""
+    are added to every hit. A stored page holds TOKEN where its forms carry the CSRF token;
+    every response gets the visitor's own token there (and the CSRF cookie if new)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
         public = _public(request)
         if public and (entry := _call("get", _page_key(request))) is not None:
-            version, headers, body = entry
-            request.content_version = versions()[0]
-            if version == request.content_version:
+            depends, good_until, headers, body = entry
+            request.versions = versions()
+            if request.versions[: len(depends)] == depends and timezone.now() < good_until:
                 response = HttpResponse(body)
                 for name, value in headers:
                     response[name] = value
-                return response
+                request.csrf_hole = True
+                return self.with_token(request, response)
         response = self.get_response(request)
+        depends = getattr(request, "page_depends", None)
         session = getattr(request, "session", None)
         if (
             public
-            and getattr(request, "content_version", None) is not None  # a @cache_page view
+            and depends is not None  # a @cache_page view
+            and None not in depends  # a fresh database: nothing to key on yet
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and not (session is not None and session.modified)
         ):
-            entry = (request.content_version, list(response.items()), response.content)
-            _call("set", _page_key(request), entry, settings.PAGE_CACHE_SECONDS)
+            now = timezone.now()
+            latest = now + timedelta(seconds=settings.PAGE_CACHE_SECONDS)
+            good_until = min(getattr(request, "page_good_until", latest), latest)
+            entry = (depends, good_until, list(response.items()), response.content)
+            if (seconds := int((good_until - now).total_seconds())) >= 1:
+                _call("set", _page_key(request), entry, seconds)
+        return self.with_token(request, response)
+
+    def with_token(self, request, response):
+        if (
+            getattr(request, "csrf_hole", False)
+            and not response.streaming
+            and _TOKEN in response.content
+        ):
+            self.csrf.process_request(request)  # the visitor's CSRF cookie, if any
+            response.content = response.content.replace(_TOKEN, get_token(request).encode())
+            self.csrf.process_response(request, response)  # sets the cookie when new
+            patch_vary_headers(response, ["Cookie"])
         return response

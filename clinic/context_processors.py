@@ -10,12 +10,16 @@ from .models import Company, Location
 
 def clinic(request):
     """The locations and company details every page shows in its footer: read when a page
-    first shows them, and cached under the content version (clinic/cache.py)."""
+    first shows them, and cached under the content version (clinic/cache.py). On a page the
+    cache may keep for every visitor, the CSRF token is left for the cache to fill in."""
     footer = SimpleLazyObject(lambda: _footer(request))
-    return {
+    context = {
         "footer_locations": SimpleLazyObject(lambda: footer[0]),
         "footer_company": SimpleLazyObject(lambda: footer[1]),
     }
+    if getattr(request, "csrf_hole", False):  # a page the cache may keep for everyone
+        context["csrf_token"] = cache.TOKEN
+    return context
 
 
 def _footer(request):
@@ -23,7 +27,7 @@ def _footer(request):
         until = timezone.now() + timedelta(seconds=settings.PAGE_CACHE_SECONDS)
         return (list(Location.objects.active()), Company.current()), until
 
-    version = getattr(request, "content_version", None) or cache.versions()[0]
+    version = (getattr(request, "versions", None) or cache.versions())[0]
     if version is None:  # a fresh database: nothing to key on yet
         return compute()[0]
     return cache.remember(cache.key("footer", version), compute)

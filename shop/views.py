@@ -1,12 +1,18 @@
 import re
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from clinic import cache
 from clinic.throttle import rate_limit
 
 from . import services
@@ -171,6 +177,7 @@ def cart_view(request):
             cart.remove(product_id)
             messages.success(request, f"”{entry['name']}” är borttagen ur varukorgen.")
             return redirect("shop:cart")
+    request.versions = cache.versions()  # before the products are read
     lines, problems = cart.resolve()
     for problem in problems:
         messages.warning(request, problem)
@@ -192,9 +199,26 @@ def cart_view(request):
                 messages.success(request, f"”{line.product.name}” är uppdaterad.")
                 return redirect("shop:cart")
             invalid[line.product.pk] = form
-    rows = [(line, invalid.get(line.product.pk) or _line_form(line)) for line in lines]
-    context = {"rows": rows, "lines": lines, **totals(lines), **_delivery_dates()}
-    return render(request, "shop/cart.html", context)
+
+    def lines_html():
+        rows = [(line, invalid.get(line.product.pk) or _line_form(line)) for line in lines]
+        context = {"rows": rows, **totals(lines), **_delivery_dates(), "csrf_token": cache.TOKEN}
+        html = render_to_string("shop/includes/cart_lines.html", context)
+        return mark_safe(html), timezone.now() + timedelta(seconds=settings.PAGE_CACHE_SECONDS)
+
+    # The lines with their forms are the same for everyone with the same cart: cached
+    # (clinic/cache.py) under the cart after the check against the catalogue, today's date
+    # (delivery dates) and the content version, with the visitor's CSRF token left for the
+    # cache to fill in, as in the rest of the page.
+    request.csrf_hole = True
+    if invalid or None in request.versions:
+        html = lines_html()[0]
+    else:
+        today = timezone.localdate()
+        html = cache.remember(
+            cache.key("cart", cart.fingerprint(), today, *request.versions), lines_html
+        )
+    return render(request, "shop/cart.html", {"lines": lines, "lines_html": html})
 
 
 def _delivery_dates():

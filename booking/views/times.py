@@ -119,14 +119,16 @@ def week_context(location, package, monday=None, *, practitioner=None, ignore=No
     }
 
 
+@cache.cache_page(bookings=True, query_string=True)
 def slot_list(request, location_slug, package_slug):
-    """The week's free times. The week itself (the queries and most of the rendering) is
-    cached under both versions (clinic/cache.py) until it may change by the clock alone; the
-    page around it, with the visitor's CSRF token, is rendered for each request."""
+    """The week's free times. A first visit gets the whole page from the cache; a patient
+    with a session gets the cached week (the queries and most of the rendering) in a page
+    rendered for them. Both are kept under both versions (clinic/cache.py) until the week
+    may change by the clock alone."""
     monday = requested_week(request)
     specialist = (request.GET.get("fotspecialist") or "")[:120]
-    content, bookings = cache.versions()  # before any data
-    request.content_version = content  # for the footer (clinic/context_processors.py)
+    if not hasattr(request, "versions"):
+        request.versions = cache.versions()  # before any data
 
     def compute():
         location, package = get_offer(location_slug, package_slug)
@@ -136,18 +138,17 @@ def slot_list(request, location_slug, package_slug):
         html = render_to_string(
             "booking/includes/week_slots.html", {"location": location, "package": package, **week}
         )
-        value = (location, package, week["monday"], mark_safe(html), bool(week["week_slots"]))
-        return value, week_changes_by_clock(location, week)
+        good_until = week_changes_by_clock(location, week)
+        shown = (location, package, week["monday"], mark_safe(html), bool(week["week_slots"]))
+        return (*shown, good_until), good_until
 
-    if content is None or bookings is None:  # a fresh database: nothing to key on yet
+    if None in request.versions:  # a fresh database: nothing to key on yet
         value = compute()[0]
     else:
-        today = timezone.localdate()
-        week_key = cache.key(
-            "week", location_slug, package_slug, monday, specialist, today, content, bookings
-        )
-        value = cache.remember(week_key, compute)
-    location, package, shown_monday, week_html, has_free_times = value
+        where = (location_slug, package_slug, monday, specialist, timezone.localdate())
+        value = cache.remember(cache.key("week", *where, *request.versions), compute)
+    location, package, shown_monday, week_html, has_free_times, good_until = value
+    request.page_good_until = good_until
     context = {
         "location": location,
         "package": package,
