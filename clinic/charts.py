@@ -10,7 +10,7 @@ no request to anyone: the numbers are drawn as the page is made.
 import math
 from dataclasses import dataclass, field
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 # Okabe–Ito: told apart with every common colour vision deficiency; 3:1 or more against white.
@@ -124,7 +124,7 @@ def render(chart):
         chart.title,
         desc_id,
         description,
-        mark_safe("".join(parts)),  # noqa: S308 - built with format_html above
+        mark_safe("".join(parts)),  # noqa: S308 - every name and label escaped above
     )
 
 
@@ -185,19 +185,14 @@ def axes(chart, top, y, band, plot_w, plot_h):
     return "".join(parts)
 
 
-def mark(tag, attributes, chart, series, n, value):
-    """A bar or a point, with its numbers for tests and a tooltip for the mouse."""
-    return format_html(
-        '<{} {} data-series="{}" data-category="{}" data-value="{}"><title>{}: {}, {}</title></{}>',
-        tag,
-        attributes,
-        series.name,
-        chart.categories[n],
-        "" if value is None else value,
-        chart.categories[n],
-        series.name,
-        format_number(value, chart.unit),
-        tag,
+def mark(tag, attributes, series_name, category, value, unit):
+    """A bar or a point, with its numbers for tests and a tooltip for the mouse. The names
+    come escaped (once per series and category: a year's weeks make hundreds of marks)."""
+    shown = "" if value is None else value
+    text = escape(format_number(value, unit))
+    return (
+        f'<{tag} {attributes} data-series="{series_name}" data-category="{category}" '
+        f'data-value="{shown}"><title>{category}: {series_name}, {text}</title></{tag}>'
     )
 
 
@@ -206,7 +201,8 @@ def bars(chart, y, band):
     width = band * 0.72
     stacked = chart.kind == "stacked"
     each = width if stacked else width / max(1, len(chart.series))
-    for n in range(len(chart.categories)):
+    names = [escape(s.name) for s in chart.series]
+    for n, category in enumerate(map(escape, chart.categories)):
         base = 0
         left = LEFT + band * n + (band - width) / 2
         for s_index, series in enumerate(chart.series):
@@ -214,15 +210,11 @@ def bars(chart, y, band):
             low = base if stacked else 0
             high = low + (value or 0)
             x = left if stacked else left + each * s_index
-            attributes = format_html(
-                'x="{}" y="{}" width="{}" height="{}" fill="{}"',
-                f"{x:.1f}",
-                f"{y(high):.1f}",
-                f"{max(each - 1, 0.5):.1f}",
-                f"{y(low) - y(high):.1f}",
-                colour(s_index),
+            attributes = (
+                f'x="{x:.1f}" y="{y(high):.1f}" width="{max(each - 1, 0.5):.1f}" '
+                f'height="{y(low) - y(high):.1f}" fill="{colour(s_index)}"'
             )
-            parts.append(mark("rect", attributes, chart, series, n, value))
+            parts.append(mark("rect", attributes, names[s_index], category, value, chart.unit))
             if stacked:
                 base = high
     return "".join(parts)
@@ -230,23 +222,21 @@ def bars(chart, y, band):
 
 def lines(chart, y, band):
     parts = []
+    categories = [escape(c) for c in chart.categories]
     for s_index, series in enumerate(chart.series):
+        name = escape(series.name)
         points = [
             (LEFT + band * (n + 0.5), y(value), n, value)
             for n, value in enumerate(series.values)
             if value is not None
         ]
         if len(points) > 1:
+            coordinates = " ".join(f"{px:.1f},{py:.1f}" for px, py, _, _ in points)
             parts.append(
-                format_html(
-                    '<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>',
-                    colour(s_index),
-                    " ".join(f"{px:.1f},{py:.1f}" for px, py, _, _ in points),
-                )
+                f'<polyline fill="none" stroke="{colour(s_index)}" stroke-width="2" '
+                f'points="{coordinates}"/>'
             )
         for px, py, n, value in points:
-            attributes = format_html(
-                'cx="{}" cy="{}" r="3" fill="{}"', f"{px:.1f}", f"{py:.1f}", colour(s_index)
-            )
-            parts.append(mark("circle", attributes, chart, series, n, value))
+            attributes = f'cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour(s_index)}"'
+            parts.append(mark("circle", attributes, name, categories[n], value, chart.unit))
     return "".join(parts)
