@@ -374,3 +374,14 @@ def test_named_periods_follow_today(client, content, manager, period, first, las
     with time_machine.travel(at((11, 20), 10), tick=False):
         response = client.get(URL, {"period": period})
     assert f"{first}–{last}" in response.content.decode()
+
+
+def test_the_calendar_links_to_the_numbers_for_those_who_may_see_them(
+    client, content, receptionist, manager
+):
+    calendar = "/boka/personal/kalender/stockholm/"
+    client.force_login(receptionist)
+    assert URL not in client.get(calendar).content.decode()
+    receptionist.groups.add(Group.objects.get(name="Ledning"))
+    client.force_login(receptionist)
+    assert f'href="{URL}"' in client.get(calendar).content.decode()
