@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from . import views
 from .calendar import actions, pages
+from .numbers import views as numbers
 
 
 class TokenConverter:
@@ -27,6 +28,7 @@ urlpatterns = [
     path("hantera/<token:token>/avboka/", views.cancel, name="cancel"),
     path("hantera/<token:token>/flytta/", views.move, name="move"),
     path("personal/dag/<slug:location_slug>/", views.day_view, name="day-view"),
+    path("personal/siffror/", numbers.numbers, name="numbers"),
     path("personal/kalender/", pages.root, name="calendar-root"),
     path("personal/kalender/besok/<int:pk>/", pages.visit, name="calendar-visit"),
     path("personal/kalender/besok/<int:pk>/flytta/", actions.move, name="calendar-move"),

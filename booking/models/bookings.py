@@ -88,7 +88,10 @@ class Booking(PatientDetails):
         ordering = ["-slot__start"]
         verbose_name = "bokning"
         verbose_name_plural = "bokningar"
-        permissions = [("view_full_personnummer", "Kan se fullständigt personnummer")]
+        permissions = [
+            ("view_full_personnummer", "Kan se fullständigt personnummer"),
+            ("view_statistics", "Kan se statistik"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["slot"],

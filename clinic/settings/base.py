@@ -306,6 +306,9 @@ DEFAULT_EXCEPTION_REPORTER = "clinic.reporting.PatientSafeExceptionReporter"
 
 # Benchmark mode (`make bench` only): adds /bench/bare/ and a query-count header.
 BENCH = env_bool("BENCH")
+# True in prod.py only: commands that make up data (seed_history) refuse to run there, but on
+# the bench's own database (BENCH=1).
+PRODUCTION = False
 if BENCH:
     MIDDLEWARE.insert(0, "clinic.bench.QueryCountMiddleware")
 # Rate limits are always on, except in a benchmark that asks for them off
