@@ -40,6 +40,7 @@ urlpatterns = [
     path("personal/kalender/<slug:location_slug>/", pages.day_view, name="calendar-day"),
     path("personal/kalender/<slug:location_slug>/vecka/", pages.week_view, name="calendar-week"),
     path("personal/kalender/<slug:location_slug>/boka/", actions.book, name="calendar-book"),
+    path("aterbesok/nej-tack/<token:token>/", views.recall_decline, name="recall-decline"),
     path("vantelista/anmald/", views.waitlist_joined, name="waitlist-joined"),
     path("vantelista/bekrafta/<token:token>/", views.waitlist_confirm, name="waitlist-confirm"),
     path("vantelista/andra/<token:token>/", views.waitlist_change, name="waitlist-change"),
