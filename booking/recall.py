@@ -83,8 +83,12 @@ def booking_path(booking, returning, performing):
 def return_visit_path(booking):
     """booking_path for one visit (the no-thanks page's "book instead"), or None when the
     return visit is not offered at its location."""
-    returning = return_package()
-    if returning is None or not returning.locations.filter(pk=booking.slot.location_id).exists():
+    returning = (
+        TreatmentPackage.objects.active()
+        .filter(slug=settings.RECALL_PACKAGE_SLUG, locations=booking.slot.location_id)
+        .first()
+    )
+    if returning is None:
         return None
     performing = Practitioner.objects.performing(returning).filter(pk=booking.practitioner.pk)
     return booking_path(booking, returning, set(performing.values_list("pk", flat=True)))

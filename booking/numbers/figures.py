@@ -15,7 +15,7 @@ from django.db.models.functions import TruncMonth
 from clinic.charts import Chart, Series
 from shop.models import Order, Rental
 
-from ..models import Booking, Slot, WaitlistOffer
+from ..models import Booking, Recall, Slot, WaitlistOffer
 from .aggregates import HoursBetween, Median
 from .grouping import (
     FIGURES,
@@ -32,6 +32,7 @@ from .grouping import (
 )
 
 S = Booking.Status
+REBOOKED_DAYS = 14  # a recall counts as booked when the patient books within this many days
 
 
 @figure("besok")
@@ -353,6 +354,63 @@ def channels(scope):
     )
     note = "Bokningarna räknas i den månad de gjordes, även de som senare avbokades."
     return Figure("bokningssatt", chart, note=note)
+
+
+@figure("aterbesok")
+def recalls(scope):
+    """Recalls sent per month, and how many of those patients booked within REBOOKED_DAYS."""
+    months, labels, ticks = monthly(scope)
+    sent_at = OuterRef("sent_at")
+    rebooked = Booking.objects.filter(
+        Q(email__iexact=OuterRef("booking__email"), email__gt="")
+        | Q(personnummer=OuterRef("booking__personnummer"), personnummer__gt=""),
+        created_at__gte=sent_at,
+        created_at__lt=sent_at + timedelta(days=REBOOKED_DAYS),
+    )
+    rows = {
+        bucket(row["month"]): row
+        for row in Recall.objects.at(scope.locations)
+        .filter(sent_at__gte=scope.start, sent_at__lt=scope.end)
+        .annotate(month=month("sent_at"))
+        .values("month")
+        .annotate(
+            sent=Count("pk"),
+            booked=Count("pk", filter=Q(Exists(rebooked))),
+            declined=Count("pk", filter=Q(declined_at__isnull=False)),
+        )
+    }
+
+    def column(key):
+        return [rows.get(m, {}).get(key, 0) for m in months]
+
+    series = [
+        Series("Skickade påminnelser", column("sent")),
+        Series(f"Bokade inom {REBOOKED_DAYS} dagar", column("booked")),
+    ]
+    chart = Chart(
+        "aterbesok",
+        "Påminnelser om återbesök per månad",
+        "bars",
+        labels,
+        series,
+        "Månad",
+        "Påminnelser",
+        tick_labels=ticks,
+    )
+    extra = [
+        Column(
+            "Bokade, andel",
+            [percent(b, s) for b, s in zip(column("booked"), column("sent"), strict=True)],
+            "%",
+        ),
+        Column("Tackade nej", column("declined")),
+    ]
+    note = (
+        "Påminnelser räknas i den månad de skickades. Bokade: patienten (samma personnummer "
+        f"eller e-post) bokade en tid, på någon av mottagningarna, inom {REBOOKED_DAYS} dagar "
+        "efter påminnelsen, även om den senare avbokades."
+    )
+    return Figure("aterbesok", chart, extra, note)
 
 
 def all_figures(scope):

@@ -11,7 +11,7 @@ import time_machine
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
 
-from booking.models import Booking, Reservation, Slot, WaitlistEntry, WaitlistOffer
+from booking.models import Booking, Recall, Reservation, Slot, WaitlistEntry, WaitlistOffer
 from booking.numbers.figures import FIGURES
 from booking.numbers.scope import Scope
 from clinic.groups import sync_groups
@@ -58,7 +58,7 @@ def visit(slot, package, price, *, status="attended", created, **fields):
         price=price,
         status=status,
         name="Anonym",
-        personnummer="198507099805",
+        personnummer=fields.pop("personnummer", "198507099805"),
         **fields,
     )
     Booking.objects.filter(pk=booking.pk).update(created_at=created)
@@ -239,6 +239,47 @@ def test_how_patients_booked_per_month_of_booking(november):
     assert october["okt 2026"] == [4, 1, 1]
 
 
+def test_recalls_sent_and_booked_within_14_days_per_month_of_sending(november):
+    stockholm, goteborg = both(november)
+    anna = Practitioner.objects.get(name="Anna Ek")
+    bo = Practitioner.objects.get(name="Bo Lind")
+    nybesok = TreatmentPackage.objects.get(slug="nybesok")
+    aterbesok = TreatmentPackage.objects.get(slug="aterbesok")
+    a = working(anna, stockholm, at((10, 5), 8), at((10, 5), 12))
+    a |= working(anna, stockholm, at((12, 7), 8), at((12, 7), 12))
+    b = working(bo, goteborg, at((10, 6), 8), at((10, 6), 12))
+    b |= working(bo, goteborg, at((12, 8), 8), at((12, 8), 12))
+
+    def recalled(slot, sent, *, declined=None, **patient):
+        booking = visit(slot, nybesok, 900, created=at((10, 1), 9), **patient)
+        return Recall.objects.create(booking=booking, sent_at=sent, declined_at=declined)
+
+    def books_again(slot, created, **patient):
+        visit(slot, aterbesok, 760, status="booked", created=created, **patient)
+
+    one = {"personnummer": "199001010017", "email": "ett@example.com"}
+    two = {"personnummer": "199001010025", "email": "tva@example.com"}
+    three = {"personnummer": "", "date_of_birth": date(1990, 1, 1), "email": "Tre@Example.com"}
+    recalled(a[at((10, 5), 8)], at((11, 2), 9), **one)
+    books_again(a[at((12, 7), 8)], at((11, 10), 12), personnummer=one["personnummer"])
+    recalled(a[at((10, 5), 9)], at((11, 3), 9), declined=at((11, 3), 20), **two)
+    books_again(a[at((12, 7), 9)], at((11, 17), 9, 1), **two)  # 14 days and a minute later
+    recalled(b[at((10, 6), 8)], at((11, 4), 9), **three)
+    books_again(
+        b[at((12, 8), 8)], at((11, 5), 9), email="tre@example.com", date_of_birth=date(1990, 1, 1)
+    )
+    recalled(
+        b[at((10, 6), 9)], at((10, 31), 23), email="okt@example.com", personnummer="199001010033"
+    )
+
+    # sent, booked within 14 days, booked share, declined
+    assert figure("aterbesok", stockholm, goteborg)["nov 2026"] == [3, 2, 66.7, 1]
+    assert figure("aterbesok", stockholm)["nov 2026"] == [2, 1, 50.0, 1]
+    assert figure("aterbesok", goteborg)["nov 2026"] == [1, 1, 100.0, 0]
+    october = figure("aterbesok", goteborg, first=date(2026, 10, 1), last=date(2026, 10, 31))
+    assert october["okt 2026"] == [1, 0, 0.0, 0]
+
+
 @pytest.fixture
 def manager(db):
     sync_groups(__import__("django.apps", fromlist=["apps"]).apps)
@@ -264,8 +305,8 @@ def test_the_page_shows_every_chart_with_its_table(client, november, manager):
 def test_query_count_does_not_grow_with_bookings(
     client, november, manager, django_assert_num_queries
 ):
-    """Session, user, two permission look-ups, locations, ten aggregations (one per figure,
-    two for utilisation, the waitlist and the shop), and the footer's company and locations."""
+    """Session, user, two permission look-ups, locations, eleven aggregations (one per figure,
+    two for utilisation, the waitlist and the shop), and the cached footer's content version."""
     client.force_login(manager)
     client.get(URL, NOVEMBER)
     with django_assert_num_queries(17):

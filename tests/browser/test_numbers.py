@@ -58,7 +58,7 @@ def test_charts_are_drawn_titled_and_match_their_tables(visit, site, step, novem
     shown = page.evaluate(READ_PAGE)
     assert shown["charts"], page.inner_text("main")[:500]
     assert [c["id"] for c in shown["charts"]] == list(shown["tables"])
-    assert len(shown["charts"]) == 7
+    assert len(shown["charts"]) == 8
     for chart in shown["charts"]:
         assert chart["role"] == "img"
         assert chart["named"] == f"{chart['id']}-titel {chart['id']}-beskrivning"
