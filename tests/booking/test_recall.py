@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 
 from booking import services
@@ -20,6 +20,8 @@ from .helpers import starts as make_starts
 
 # Every test sets its own clock (time_machine), so none depends on today's date.
 pytestmark = pytest.mark.django_db
+
+EVENTS = ("INSERT", "UPDATE", "DELETE")
 
 BOOKED_ON = datetime(2027, 1, 11, 8, tzinfo=STOCKHOLM)  # a Monday
 VISIT_DAY = BOOKED_ON.date() + timedelta(days=2)  # Wednesday 13 January, 10:00
@@ -279,3 +281,21 @@ def test_the_checkbox_keeps_its_value_when_the_form_comes_back_with_an_error(sto
         assert ("checked" in checkbox.group()) is ticked
     assert not Booking.objects.exists()
     assert Slot.objects.filter(pk=slot.pk).exists()
+
+
+def test_the_booking_tables_version_triggers_survive_the_new_column(db):
+    """SQLite rebuilds booking_booking to add `wants_recall`; migration 0014 makes the
+    booking-state version's triggers (0012) again."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'booking_booking'"
+            )
+            expected = {f"booking_state_changed_booking_booking_{e}" for e in EVENTS}
+        else:
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'booking_booking'::regclass"
+            )
+            expected = {"booking_state_changed"}
+        assert expected <= {name for (name,) in cursor.fetchall()}
