@@ -11,7 +11,8 @@
   they never show on the weeks the slot list is measured on: one every 90 minutes, taking
   turns among the Stockholm practitioners, so a first visit (60 minutes) at one never
   overlaps the next;
-- a reception user (group "Reception") for the calendar's day view;
+- a reception user (groups "Reception" and "Ledning") for the calendar's day view and the
+  numbers page;
 - a price on a product (the fixtures have none: the source gives none), so it can go in a
   cart.
 
@@ -148,7 +149,7 @@ def main():
 
     password = secrets.token_urlsafe(16)
     staff = User.objects.create_user(STAFF_USERNAME, password=password, is_staff=True)
-    staff.groups.add(Group.objects.get(name="Reception"))
+    staff.groups.add(Group.objects.get(name="Reception"), Group.objects.get(name="Ledning"))
 
     product = Product.objects.get(slug=PRODUCT)
     product.price = 299

@@ -74,6 +74,19 @@ class PatientFields(PatientDetailsMixin, forms.Form):
     )
 
 
+def recall_field(form, package):
+    """The "Påminn mig om återbesök" checkbox (off by default), only for a package that leads
+    to a return visit; it says when the e-mail comes."""
+    if not package.leads_to_return_visit:
+        del form.fields["wants_recall"]
+        return
+    weeks = package.recall_weeks
+    form.fields["wants_recall"].help_text = (
+        f"Vi mejlar dig {weeks} {'vecka' if weeks == 1 else 'veckor'} efter besöket med en "
+        "länk till din fotspecialists lediga tider för återbesök, om du inte redan har bokat."
+    )
+
+
 class BookingForm(HoneypotFormMixin, PatientFields):
     slot = SlotChoiceField(
         label="Tid",
@@ -88,6 +101,7 @@ class BookingForm(HoneypotFormMixin, PatientFields):
         widget=forms.Textarea({"rows": 3}),
         error_messages={"max_length": "Meddelandet får vara högst 1000 tecken."},
     )
+    wants_recall = forms.BooleanField(label="Påminn mig om återbesök", required=False)
     consent = forms.BooleanField(
         label="Jag har läst integritetsinformationen och samtycker till att mottagningen "
         "sparar mina uppgifter för bokningen.",
@@ -113,13 +127,15 @@ class BookingForm(HoneypotFormMixin, PatientFields):
         "personnummer",
         "date_of_birth",
         "message",
+        "wants_recall",
         "consent",
         "request_token",
     ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, package, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("request_token", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
+        recall_field(self, package)
 
     def email_hint(self):
         """The domain the patient probably meant, if they have not yet seen the hint for this

@@ -21,6 +21,7 @@ class Patient:
     personnummer: str = ""
     date_of_birth: date | None = None
     message: str = ""
+    wants_recall: bool = False  # "Påminn mig om återbesök", off unless asked for
 
     @classmethod
     def from_form(cls, data):

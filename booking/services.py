@@ -20,7 +20,7 @@ from .errors import (
     StatusChangeNotAllowed,
 )
 from .ics import booking_calendar
-from .models import Booking, Reservation, Slot, SlotHold, WaitlistOffer
+from .models import Booking, Recall, Reservation, Slot, SlotHold, WaitlistOffer
 from .reservations import raise_taken, release, release_ended, reserve, reserve_in_transaction
 from .rules import Patient, check_bookable, rule_annotations
 from .weeks import day_bounds
@@ -136,6 +136,7 @@ def _book(*, slot_id, package, patient, request_token, holder, by_staff, locatio
         consent_at=None if by_staff else timezone.now(),
         request_token=request_token or None,
         booked_by_staff=by_staff,
+        wants_recall=patient.wants_recall,
     )
     booking.reservation = reserve_in_transaction(
         slot=slot, package=package, reservation=hold and hold.reservation
@@ -380,6 +381,7 @@ def anonymise_bookings(*, older_than_days, now=None, dry_run=False):
     )
     count = old.count()
     if not dry_run:
+        Recall.objects.filter(booking__in=old).update(token=None)
         old.update(
             name="",
             email="",

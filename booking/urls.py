@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from . import views
 from .calendar import actions, pages
+from .numbers import views as numbers
 
 
 class TokenConverter:
@@ -27,6 +28,7 @@ urlpatterns = [
     path("hantera/<token:token>/avboka/", views.cancel, name="cancel"),
     path("hantera/<token:token>/flytta/", views.move, name="move"),
     path("personal/dag/<slug:location_slug>/", views.day_view, name="day-view"),
+    path("personal/siffror/", numbers.numbers, name="numbers"),
     path("personal/kalender/", pages.root, name="calendar-root"),
     path("personal/kalender/besok/<int:pk>/", pages.visit, name="calendar-visit"),
     path("personal/kalender/besok/<int:pk>/flytta/", actions.move, name="calendar-move"),
@@ -38,6 +40,7 @@ urlpatterns = [
     path("personal/kalender/<slug:location_slug>/", pages.day_view, name="calendar-day"),
     path("personal/kalender/<slug:location_slug>/vecka/", pages.week_view, name="calendar-week"),
     path("personal/kalender/<slug:location_slug>/boka/", actions.book, name="calendar-book"),
+    path("aterbesok/nej-tack/<token:token>/", views.recall_decline, name="recall-decline"),
     path("vantelista/anmald/", views.waitlist_joined, name="waitlist-joined"),
     path("vantelista/bekrafta/<token:token>/", views.waitlist_confirm, name="waitlist-confirm"),
     path("vantelista/andra/<token:token>/", views.waitlist_change, name="waitlist-change"),

@@ -55,6 +55,8 @@ GROUPS = {
             "waitlistoffer": ("view",),
         },
     },
+    # The clinic's management: the numbers page (booking/numbers/), nothing else.
+    "Ledning": {"booking": {"booking": ("view_statistics",)}},
 }
 
 

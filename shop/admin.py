@@ -43,7 +43,17 @@ class ProblemSolutionInline(admin.TabularInline):
 class TreatmentPackageInline(admin.TabularInline):
     model = TreatmentPackage
     extra = 0
-    fields = ["name", "slug", "price", "duration_minutes", "locations", "order", "is_active"]
+    fields = [
+        "name",
+        "slug",
+        "price",
+        "duration_minutes",
+        "locations",
+        "leads_to_return_visit",
+        "recall_weeks",
+        "order",
+        "is_active",
+    ]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -82,8 +92,16 @@ class PriceChangeInline(admin.TabularInline):
 
 @admin.register(TreatmentPackage)
 class TreatmentPackageAdmin(ValidSelectionMixin, PriceHistoryMixin, admin.ModelAdmin):
-    list_display = ["name", "treatment", "price", "duration_minutes", "offered_at", "is_active"]
-    list_filter = ["treatment", "locations", "is_active"]
+    list_display = [
+        "name",
+        "treatment",
+        "price",
+        "duration_minutes",
+        "offered_at",
+        "leads_to_return_visit",
+        "is_active",
+    ]
+    list_filter = ["treatment", "locations", "leads_to_return_visit", "is_active"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["locations"]

@@ -105,6 +105,17 @@ class TreatmentPackage(models.Model):
     locations = models.ManyToManyField(
         Location, verbose_name="erbjuds på", related_name="packages", blank=True
     )
+    leads_to_return_visit = models.BooleanField(
+        "leder till återbesök",
+        default=False,
+        help_text="Patienter som bett om det får ett mejl efter besöket med en länk till "
+        "fotspecialistens lediga tider för återbesök.",
+    )
+    recall_weeks = models.PositiveSmallIntegerField(
+        "veckor till påminnelse",
+        default=3,
+        help_text="Hur många veckor efter besöket påminnelsen om återbesök skickas.",
+    )
     order = models.PositiveSmallIntegerField("ordning", default=0)
     is_active = models.BooleanField("aktiv", default=True)
 
@@ -117,6 +128,11 @@ class TreatmentPackage(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=5), name="package_duration_at_least_5_minutes"
+            ),
+            models.CheckConstraint(
+                condition=Q(recall_weeks__gte=1, recall_weeks__lte=52),
+                name="package_recall_weeks_1_to_52",
+                violation_error_message="Veckor till påminnelse: mellan 1 och 52.",
             ),
         ]
 

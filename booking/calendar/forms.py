@@ -55,6 +55,13 @@ class CalendarBookingForm(PatientFields):
         widget=forms.Textarea({"rows": 2}),
         error_messages={"max_length": "Meddelandet får vara högst 1000 tecken."},
     )
+    wants_recall = forms.BooleanField(
+        label="Påminn patienten om återbesök",
+        required=False,
+        help_text="Gäller behandlingar som leder till återbesök: patienten får ett mejl några "
+        "veckor efter besöket med en länk till samma fotspecialists lediga tider, om inget "
+        "återbesök redan är bokat. Kräver e-post.",
+    )
     # A returning patient's earlier booking, when the personnummer is not shown to this user:
     # left blank, the personnummer (or date of birth) is taken from that booking.
     earlier = forms.ModelChoiceField(
@@ -79,6 +86,7 @@ class CalendarBookingForm(PatientFields):
         "personnummer",
         "date_of_birth",
         "message",
+        "wants_recall",
         "earlier",
         "request_token",
     ]

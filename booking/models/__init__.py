@@ -4,6 +4,7 @@ from clinic.models import Weekday
 
 from .bookings import Booking, BookingQuerySet
 from .patients import PatientDetails, new_token
+from .recalls import Recall
 from .schedule import ScheduleException, WeeklySchedule
 from .slots import Reservation, Slot, SlotHold, SlotQuerySet
 from .waitlist import TimeOfDay, WaitlistEntry, WaitlistOffer, email_key
@@ -12,6 +13,7 @@ __all__ = [
     "Booking",
     "BookingQuerySet",
     "PatientDetails",
+    "Recall",
     "Reservation",
     "ScheduleException",
     "Slot",

@@ -80,6 +80,9 @@ class Booking(PatientDetails):
         "flyttar det (ändrar tiden här), till exempel ”Fotspecialisten är sjuk”.",
     )
     reminder_sent_at = models.DateTimeField("påminnelse skickad", null=True, blank=True)
+    # The patient's own choice at booking (off by default): a recall after a visit whose
+    # package leads to a return visit (booking/recall.py).
+    wants_recall = models.BooleanField("vill få påminnelse om återbesök", default=False)
     anonymised_at = models.DateTimeField("anonymiserad", null=True, blank=True)
 
     objects = BookingQuerySet.as_manager()
@@ -88,7 +91,10 @@ class Booking(PatientDetails):
         ordering = ["-slot__start"]
         verbose_name = "bokning"
         verbose_name_plural = "bokningar"
-        permissions = [("view_full_personnummer", "Kan se fullständigt personnummer")]
+        permissions = [
+            ("view_full_personnummer", "Kan se fullständigt personnummer"),
+            ("view_statistics", "Kan se statistik"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["slot"],

@@ -1,5 +1,6 @@
 """Booking's public pages: finding and booking a time, a booked visit, the waitlist."""
 
+from .recalls import recall_decline
 from .times import choose, details, release, slot_list, start
 from .visits import cancel, confirmation, day_view, manage, move
 from .waitlist import (
@@ -22,6 +23,7 @@ __all__ = [
     "move",
     "offer",
     "offer_decline",
+    "recall_decline",
     "release",
     "slot_list",
     "start",

@@ -246,7 +246,7 @@ def details(request, location_slug, package_slug):
     email_hint = None
     holder = holds.session_holder(request)
     if request.method == "POST":
-        form = BookingForm(request.POST)
+        form = BookingForm(request.POST, package=package)
         if form.is_valid() and not (email_hint := form.email_hint()):
             data = form.cleaned_data
             try:
@@ -276,7 +276,7 @@ def details(request, location_slug, package_slug):
             Slot.objects.at(location).select_related("practitioner"),
             pk=_int(request.GET.get("tid")),
         )
-        form = BookingForm(initial={"slot": slot.pk})
+        form = BookingForm(initial={"slot": slot.pk}, package=package)
         unavailable = (
             not Slot.objects.bookable(location=location, package=package, holder=holder)
             .filter(pk=slot.pk)

@@ -306,6 +306,9 @@ DEFAULT_EXCEPTION_REPORTER = "clinic.reporting.PatientSafeExceptionReporter"
 
 # Benchmark mode (`make bench` only): adds /bench/bare/ and a query-count header.
 BENCH = env_bool("BENCH")
+# True in prod.py only: commands that make up data (seed_history) refuse to run there, but on
+# the bench's own database (BENCH=1).
+PRODUCTION = False
 if BENCH:
     MIDDLEWARE.insert(0, "clinic.bench.QueryCountMiddleware")
 # Rate limits are always on, except in a benchmark that asks for them off
@@ -386,6 +389,10 @@ def require_env(name: str) -> str:
 BOOKING_LEAD_MINUTES = int(os.environ.get("BOOKING_LEAD_MINUTES", "120"))
 BOOKING_CHANGE_DEADLINE_HOURS = int(os.environ.get("BOOKING_CHANGE_DEADLINE_HOURS", "24"))
 BOOKING_REMINDER_HOURS = int(os.environ.get("BOOKING_REMINDER_HOURS", "24"))
+# Recalls (booking/recall.py): the package a return visit is booked as, and how long after it
+# was due a recall is still sent (a cron that was down does not send stale invitations).
+RECALL_PACKAGE_SLUG = os.environ.get("RECALL_PACKAGE_SLUG", "aterbesok")
+RECALL_LATEST_DAYS = int(os.environ.get("RECALL_LATEST_DAYS", "14"))
 BOOKING_WEEKS_AHEAD = int(os.environ.get("BOOKING_WEEKS_AHEAD", "8"))
 # Visits start on this grid of minutes inside a practitioner's hours, so a 45-minute and a
 # 60-minute visit fit back to back (15: 10:00, 10:15, ...).

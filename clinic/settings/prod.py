@@ -9,6 +9,7 @@ from .base import *  # noqa: F403
 from .base import LOGGING, env_bool, env_list, require_env
 
 DEBUG = env_bool("DEBUG")
+PRODUCTION = True
 SECRET_KEY = require_env("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or require_env("ALLOWED_HOSTS").split(",")
 # Every link in every e-mail starts with it; base.py's local default would send patients

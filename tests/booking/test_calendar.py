@@ -328,6 +328,26 @@ def test_a_phone_booking_with_email_sends_the_confirmation(desk, stockholm, nybe
     assert "Bekräftelsen skickas till bo@example.com" in " ".join(shown_messages(response))
 
 
+def test_reception_can_ask_for_the_recall_on_the_patients_behalf(desk, stockholm, nybesok):
+    working_day(stockholm)
+    form = text(desk.get(f"{BOOK}?tid={slot_at(stockholm, 11).pk}"))
+    assert "Påminn patienten om återbesök" in form
+    desk.post(
+        f"{BOOK}?tid={slot_at(stockholm, 11).pk}", phone_booking(nybesok, email="bo@example.com")
+    )
+    desk.post(
+        f"{BOOK}?tid={slot_at(stockholm, 13).pk}",
+        phone_booking(
+            nybesok,
+            email="ek@example.com",
+            wants_recall="on",
+            request_token="fedcba9876543210fedcba9876543210",
+        ),
+    )
+    asked = dict(Booking.objects.values_list("email", "wants_recall"))
+    assert asked == {"bo@example.com": False, "ek@example.com": True}
+
+
 @pytest.mark.parametrize(
     ("field", "value", "error"),
     [

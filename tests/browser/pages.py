@@ -91,6 +91,7 @@ PAGES = [
     PageSpec("booking-cancel", setup=setups.booking_cancel),
     PageSpec("booking-cancelled", setup=setups.booking_cancelled),
     PageSpec("booking-move", setup=setups.booking_move),
+    PageSpec("recall-no-thanks", setup=setups.recall_no_thanks),
     PageSpec("waitlist-join", "/boka/stockholm/nybesok/vantelista/"),
     PageSpec("waitlist-joined", "/boka/vantelista/anmald/"),
     PageSpec("waitlist-confirmed", setup=setups.waitlist_confirmed),

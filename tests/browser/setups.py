@@ -16,7 +16,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from booking import services, waitlist, waitlist_signup
-from booking.models import Reservation, Slot, WaitlistOffer
+from booking.models import Recall, Reservation, Slot, WaitlistOffer
 from booking.schedule import generate_slots
 from booking.weeks import week_param
 from clinic.models import Location
@@ -76,6 +76,15 @@ def a_booking(**patient):
     slot = free_slot(location, package)
     details = dataclasses.replace(PATIENT, **patient)
     return services.book_slot(slot=slot, package=package, patient=details)
+
+
+def recall_no_thanks(page, base_url):
+    """The recall e-mail's no-thanks page (a recall made once per test, for any visit)."""
+    recall = Recall.objects.first()
+    if recall is None:
+        booking = a_booking()
+        recall = Recall.objects.create(booking=booking, sent_at=timezone.now())
+    return f"/boka/aterbesok/nej-tack/{recall.token}/"
 
 
 def booking_confirmation(page, base_url):

@@ -29,6 +29,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from booking import waitlist
+from booking.models import Recall
 from tests.browser import setups
 from tests.shop.conftest import HEEL_CUPS, LASER, add, check_out, pickup
 
@@ -76,6 +77,10 @@ class Site:
     def change_link(self):
         self.waiting()
         return f"/boka/vantelista/andra/{self.waiting(time_of_day='morning').change_token}/"
+
+    @cached_property
+    def recall(self):
+        return Recall.objects.create(booking=self.booking, sent_at=self.booking.slot.start)
 
     @cached_property
     def offer(self):
@@ -172,6 +177,11 @@ PAGES = {
     "booking:offer": Pin(  # the offer with its joins
         lambda s: f"/boka/vantelista/erbjudande/{s.offer.token}/", 2, shows="blivit ledig"
     ),
+    "booking:recall-decline": Pin(  # the recall with its joins, the return visit's package,
+        lambda s: f"/boka/aterbesok/nej-tack/{s.recall.token}/",  # whether the practitioner
+        4,  # performs it, footer
+        shows="tacka nej till återbesök",
+    ),
     "shop:order-confirmation": Pin(  # the order, its lines
         lambda s: s.order(), 3, shows="Tack för din beställning"
     ),
@@ -231,6 +241,9 @@ PAGES = {
     # Location, slots, reservations, packages, free starts, practitioners (2), locations, footer.
     "booking:calendar-day": Pin(lambda s: s.calendar(), 13, STAFF, shows="Åsa Öberg"),
     "booking:calendar-week": Pin(lambda s: s.calendar("vecka/"), 13, STAFF, shows="Åsa Öberg"),
+    # The numbers page itself is pinned in tests/booking/test_numbers.py (Ledning's 17
+    # queries over a known month); here reception, without the permission: staff, the 403 page.
+    "booking:numbers": Pin(lambda s: "/boka/personal/siffror/", 4, STAFF, status=403),
     "booking:calendar-visit": Pin(lambda s: s.visit(), 6, STAFF, shows="Åsa Öberg"),  # booking
     "booking:calendar-book": Pin(  # location, slot, the returning patient asked for (none),
         lambda s: f"/boka/personal/kalender/stockholm/boka/?tid={s.free_slot.pk}",  # packages
