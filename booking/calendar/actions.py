@@ -127,7 +127,10 @@ def move(request, pk):
 
 
 def prefill(request, patient_pk):
-    """The form's first values from a returning patient's earlier booking."""
+    """The form's first values from a returning patient's earlier booking (`?patient=<pk>`);
+    none without one."""
+    if not patient_pk.isdigit():
+        return {}, None
     earlier = Booking.objects.filter(pk=patient_pk, anonymised_at__isnull=True).first()
     if earlier is None:
         return {}, None
@@ -170,7 +173,7 @@ def book(request, location_slug):
     patients = returning_patients(search) if search.strip() else []
     for earlier in patients:
         earlier.national_phone = format_national(earlier.phone)
-    initial, earlier = prefill(request, request.GET.get("patient", "").strip() or None)
+    initial, earlier = prefill(request, request.GET.get("patient", "").strip())
     status = 200
     if request.method == "POST":
         form = CalendarBookingForm(request.POST, packages=packages)

@@ -432,6 +432,16 @@ def test_search_with_nothing_found_says_so(desk, stockholm):
     assert "Ingen tidigare patient hittades" in text(response)
 
 
+@pytest.mark.parametrize("patient", ["abc", "12 OR 1=1", "-1", "9" * 30, "١٢"])
+def test_an_odd_returning_patient_in_the_url_gets_an_empty_form_not_an_error(
+    desk, stockholm, patient
+):
+    working_day(stockholm)
+    response = desk.get(BOOK, {"tid": slot_at(stockholm, 11).pk, "patient": patient})
+    assert response.status_code == 200
+    assert 'name="name"' in text(response) and 'value="Åsa' not in text(response)
+
+
 def test_using_a_returning_patient_fills_in_their_details(desk, stockholm, nybesok):
     working_day(stockholm)
     earlier = book(slot_at(stockholm, 9), nybesok, name="Åsa Öberg", email="asa@example.com")

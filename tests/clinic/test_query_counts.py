@@ -245,9 +245,9 @@ PAGES = {
     # queries over a known month); here reception, without the permission: staff, the 403 page.
     "booking:numbers": Pin(lambda s: "/boka/personal/siffror/", 4, STAFF, status=403),
     "booking:calendar-visit": Pin(lambda s: s.visit(), 6, STAFF, shows="Åsa Öberg"),  # booking
-    "booking:calendar-book": Pin(  # location, slot, the returning patient asked for (none),
-        lambda s: f"/boka/personal/kalender/stockholm/boka/?tid={s.free_slot.pk}",  # packages
-        10,  # (2: the form's choices, the field), footer
+    "booking:calendar-book": Pin(  # location, slot, packages (2: the form's choices, the
+        lambda s: f"/boka/personal/kalender/stockholm/boka/?tid={s.free_slot.pk}",  # field),
+        9,  # footer
         STAFF,
     ),
     # Reception's POSTs, cold. The note: the booking, locked and saved (+1 sp), where to go
