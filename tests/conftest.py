@@ -61,6 +61,14 @@ def booking_state_version_moves_at_once():
 
 
 @pytest.fixture(autouse=True)
+def _each_test_starts_with_an_empty_cache():
+    """Cached pages and values are keyed by version numbers taken from the clock
+    (clinic/cache.py); under a frozen clock two tests can make the same number for different
+    data. Each test starts with an empty cache, as a new server would."""
+    caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _rate_limit_counters_end_with_the_test(request, django_db_blocker):
     """Rate-limit counters live in a cache table that a transactional test's flush leaves
     alone (it is no model's table): empty it, so one test's POSTs never count in the next."""

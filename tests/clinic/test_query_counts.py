@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import caches
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -299,11 +298,6 @@ def test_every_page_is_pinned():
 def wednesday_morning():
     with time_machine.travel(WEDNESDAY_MORNING, tick=True) as clock:
         yield clock
-
-
-@pytest.fixture(autouse=True)
-def no_cached_pages_from_earlier_tests():
-    caches["default"].clear()
 
 
 @pytest.mark.parametrize("name", PAGES)
