@@ -35,6 +35,21 @@ S = Booking.Status
 REBOOKED_DAYS = 14  # a recall counts as booked when the patient books within this many days
 
 
+def counted_by_kind(rows, kinds, periods):
+    """One Series per (name, Q) of `kinds`: how many of `rows` (annotated with `period`) match
+    it in each of `periods`, in one grouped query."""
+    counts = {
+        bucket(row["period"]): row
+        for row in rows.values("period").annotate(
+            **{f"n{i}": Count("pk", filter=q) for i, (_, q) in enumerate(kinds)}
+        )
+    }
+    return [
+        Series(name, [counts.get(p, {}).get(f"n{i}", 0) for p in periods])
+        for i, (name, _) in enumerate(kinds)
+    ]
+
+
 @figure("besok")
 def visits_per_week(scope):
     weeks, labels, ticks = weekly(scope)
@@ -45,17 +60,7 @@ def visits_per_week(scope):
         ("Avbokade av patienten", Q(status=S.CANCELLED, cancelled_by_clinic=False)),
         ("Avbokade av mottagningen", Q(status=S.CANCELLED, cancelled_by_clinic=True)),
     ]
-    rows = {
-        bucket(row["week"]): row
-        for row in visits(scope)
-        .annotate(week=week("slot__start"))
-        .values("week")
-        .annotate(**{f"n{i}": Count("pk", filter=q) for i, (_, q) in enumerate(kinds)})
-    }
-    series = [
-        Series(name, [rows.get(w, {}).get(f"n{i}", 0) for w in weeks])
-        for i, (name, _) in enumerate(kinds)
-    ]
+    series = counted_by_kind(visits(scope).annotate(period=week("slot__start")), kinds, weeks)
     chart = Chart(
         "besok", "Besök per vecka", "stacked", labels, series, "Vecka", "Besök", tick_labels=ticks
     )
@@ -327,21 +332,10 @@ def channels(scope):
         ("Av personalen", Q(booked_by_staff=True) & ~from_offer),
         ("Från väntelistan", from_offer),
     ]
-    rows = {
-        bucket(row["month"]): row
-        for row in Booking.objects.filter(
-            slot__location__in=scope.locations,
-            created_at__gte=scope.start,
-            created_at__lt=scope.end,
-        )
-        .annotate(month=month("created_at"))
-        .values("month")
-        .annotate(**{f"n{i}": Count("pk", filter=q) for i, (_, q) in enumerate(kinds)})
-    }
-    series = [
-        Series(name, [rows.get(m, {}).get(f"n{i}", 0) for m in months])
-        for i, (name, _) in enumerate(kinds)
-    ]
+    made = Booking.objects.filter(
+        slot__location__in=scope.locations, created_at__gte=scope.start, created_at__lt=scope.end
+    )
+    series = counted_by_kind(made.annotate(period=month("created_at")), kinds, months)
     chart = Chart(
         "bokningssatt",
         "Hur patienterna bokade, per månad",

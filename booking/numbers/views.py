@@ -1,13 +1,10 @@
 """The numbers page (staff with "Kan se statistik") and each table as CSV (?csv=<figure>)."""
 
 import csv
-from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from clinic.charts import format_number
@@ -19,22 +16,9 @@ from .scope import ScopeForm
 PERMISSION = "booking.view_statistics"
 
 
-def may_see_numbers(view):
-    """Anonymous: to the login page. Logged in without the permission: 403."""
-
-    @wraps(view)
-    def check(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not request.user.has_perm(PERMISSION):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return check
-
-
 @never_cache
-@may_see_numbers
+@login_required(login_url="admin:login")  # anonymous: to the login page
+@permission_required(PERMISSION, raise_exception=True)  # other staff: 403
 def numbers(request):
     form = ScopeForm(request.GET, locations=Location.objects.active())
     valid = form.is_valid()
