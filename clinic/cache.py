@@ -13,6 +13,12 @@ any more: an edit shows at once in every process and on every server, whether th
 Redis or each process's own memory. The database is the one thing every process shares.
 Nothing here is a lock; no rule depends on it (README: "What keeps each rule").
 
+Reading the versions costs no query on PostgreSQL while they have not moved: each
+connection LISTENs on `ortomed_versions`, a trigger on the versions table sends a notice
+there (migration clinic 0007), and PostgreSQL delivers it at commit. A process keeps the
+numbers it read until a notice arrives on its connection (checked without a round trip), a
+new connection is made, or it is inside a transaction. On SQLite every read is a query.
+
 What is cached:
 
 - Whole public pages (`@cache_page`, served by `PageCacheMiddleware` near the top of
@@ -27,14 +33,17 @@ A failing cache backend (Redis down) costs speed, never a page.
 
 import hashlib
 import logging
+import threading
 import time
 from datetime import timedelta
 from functools import wraps
 
+import psycopg
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from django.db.backends.signals import connection_created
 from django.db.models import BigIntegerField, F, Value
 from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -48,6 +57,7 @@ from .models import ContentVersion
 logger = logging.getLogger(__name__)
 
 CONTENT, BOOKINGS = 1, 2
+CHANNEL = "ortomed_versions"  # notices sent when a version moves (migration clinic 0007)
 SKIP_COOKIES = ("messages",)
 # Stands for the visitor's CSRF token in a stored page; fixed, so that a page stored by one
 # process (Redis) works in all.
@@ -56,15 +66,76 @@ _TOKEN = TOKEN.encode()
 
 
 def versions():
-    """(content, bookings) version numbers in one query; None for a row not made yet.
+    """(content, bookings) version numbers; None for a row not made yet.
 
-    Raw SQL: this runs on every cache hit, and the ORM would double its cost.
+    The numbers this connection last read if no notice of a change has come since (no
+    query), else one query. Raw SQL: this runs on every cache hit on SQLite.
     """
+    if (known := _known_versions()) is not None:
+        return known
+    generation = _known.generation
     table = connection.ops.quote_name(ContentVersion._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id, number FROM {table} WHERE id IN (%s, %s)", [CONTENT, BOOKINGS])
         found = dict(cursor.fetchall())
-    return found.get(CONTENT), found.get(BOOKINGS)
+    found = found.get(CONTENT), found.get(BOOKINGS)
+    if (
+        _known.listening is not None
+        and _known.listening is connection.connection
+        and _known.generation == generation  # no notice came while reading
+        and not connection.in_atomic_block  # a transaction may see its own, unsent moves
+    ):
+        _known.versions = found
+    return found
+
+
+class _Known(threading.local):
+    """What this thread's database connection knows: the versions read on it since the last
+    notice (a notice moves the generation on)."""
+
+    listening = None  # the psycopg connection that LISTENs
+    versions = None
+    generation = 0
+
+
+_known = _Known()
+
+
+def _forget(notice=None):
+    _known.versions = None
+    _known.generation += 1
+
+
+def _known_versions():
+    raw = connection.connection
+    if _known.versions is None or raw is None or raw is not _known.listening:
+        return None
+    if connection.in_atomic_block:
+        return None
+    try:
+        # Notices already sent to us, without waiting. Twice: a connection the server cut
+        # shows its last message first and its end only on the next read.
+        for _ in range(2):
+            raw.pgconn.consume_input()
+            while raw.pgconn.notifies():
+                _forget()
+    except psycopg.Error:  # a cut connection: the query that follows tells Django
+        _forget()
+    return _known.versions
+
+
+def listen(sender, connection, **kwargs):
+    """Each new PostgreSQL connection listens for notices that the versions moved."""
+    if connection.vendor != "postgresql" or connection.alias != "default":
+        return
+    raw = connection.connection
+    raw.execute(f"LISTEN {CHANNEL}")
+    raw.add_notify_handler(_forget)  # notices that arrive with another query's results
+    _known.listening = raw
+    _forget()
+
+
+connection_created.connect(listen, dispatch_uid="clinic.cache.listen")
 
 
 def bump_content(**signal_kwargs):

@@ -1,0 +1,84 @@
+"""On PostgreSQL a cache hit asks the database nothing while the versions stand still: each
+connection listens for the notice a version change sends at commit (clinic/cache.py)."""
+
+import time
+
+import psycopg
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from clinic.cache import versions
+from tests.servers import Browser, database_url
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ARTICLE = "/besvar/halkuddesyndrom/"
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+def postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("notices are PostgreSQL's (DATABASE_URL=postgres://...); SQLite reads always")
+
+
+def another_server(sql):
+    """Commit `sql` on a connection of its own, as another app server would."""
+    with psycopg.connect(database_url(connection.settings_dict), autocommit=True) as other:
+        other.execute(sql)
+
+
+def versions_after_the_notice(old, seconds=2):
+    """The versions once they differ from `old` (the notice comes at the other's commit)."""
+    deadline = time.monotonic() + seconds
+    while (found := versions()) == old and time.monotonic() < deadline:
+        time.sleep(0.001)
+    return found
+
+
+def test_the_versions_are_read_once_then_kept_until_a_notice_comes(postgresql, content):
+    first = versions()
+    assert first[1] is None  # no booking state yet
+    with CaptureQueriesContext(connection) as queries:
+        assert versions() == first
+    assert len(queries) == 0, "no notice came: the versions read before still stand"
+
+    another_server("UPDATE clinic_contentversion SET number = number + 1 WHERE id = 1")
+    moved = versions_after_the_notice(first)
+    assert moved == (first[0] + 1, first[1])
+
+    another_server("INSERT INTO clinic_contentversion (id, number) VALUES (2, 7)")
+    assert versions_after_the_notice(moved) == (moved[0], 7), "the booking version too"
+
+
+def test_inside_a_transaction_the_versions_are_always_read(postgresql, content):
+    versions()
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        versions()
+    assert len(queries) == 1
+
+
+def test_a_server_whose_database_connection_was_cut_still_serves_and_sees_edits(
+    gunicorn_servers, content
+):
+    (server,) = gunicorn_servers(1, workers=1)
+    for _ in range(3):
+        status, _, html = Browser().get(server, ARTICLE)
+        assert status == 200 and f"880{NBSP}kr" in html
+    # As a restart of PostgreSQL would: the server's connections are cut (not this test's).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (ours,) = cursor.fetchone()
+    another_server(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname ="
+        f" current_database() AND pid NOT IN (pg_backend_pid(), {ours})"
+    )
+    # The notice of this edit is lost with the connection: the cut itself must tell.
+    another_server(
+        "BEGIN; UPDATE shop_treatmentpackage SET price = 930 WHERE slug = 'nybesok';"
+        " UPDATE clinic_contentversion SET number = number + 1 WHERE id = 1; COMMIT;"
+    )
+    status, _, html = Browser().get(server, ARTICLE)
+    assert status == 200
+    assert f"930{NBSP}kr" in html and f">880{NBSP}kr" not in html
