@@ -83,15 +83,21 @@ class SlotQuerySet(models.QuerySet):
     def upcoming(self):
         return self.filter(start__gte=self.bookable_from())
 
-    def free(self, minutes=None, holder=None, ignore=None):
+    def free(self, minutes=None, holder=None, ignore=None, within=None):
         """Starts where the practitioner has `minutes` (default one grid step) with no live
-        reservation, but `holder`'s hold or the reservation `ignore` (a visit being moved)."""
+        reservation, but `holder`'s hold or the reservation `ignore` (a visit being moved).
+
+        `within` = (start, end): the caller asks only for starts in that window, so only the
+        reservations that reach into it are looked at (the database then compares each start
+        with a few of them, not with every reservation to come)."""
         span = timedelta(minutes=minutes or settings.BOOKING_GRID_MINUTES)
         taken = (
             Reservation.objects.live()
             .filter(practitioner=OuterRef("practitioner"), blocked_until__gt=OuterRef("start"))
             .filter(start__lt=ExpressionWrapper(OuterRef("start") + span, DateTimeField()))
         )
+        if within is not None:
+            taken = taken.filter(blocked_until__gt=within[0], start__lt=within[1] + span)
         if holder:
             taken = taken.exclude(hold__holder=holder)
         if ignore:
@@ -107,17 +113,22 @@ class SlotQuerySet(models.QuerySet):
             practitioner__excluded_packages=package
         )
 
-    def bookable(self, *, location, package, holder=None, practitioner=None, ignore=None):
+    def bookable(
+        self, *, location, package, holder=None, practitioner=None, ignore=None, within=None
+    ):
         """Free, upcoming starts at a location where the whole visit fits, of practitioners
-        who perform the package (one practitioner's if given), in time order."""
+        who perform the package (one practitioner's if given), in time order; with `within`
+        = (start, end), only those from start until before end."""
         slots = self.at(location) if location else self
         if practitioner is not None:
             slots = slots.filter(practitioner=practitioner)
+        if within is not None:
+            slots = slots.filter(start__gte=within[0], start__lt=within[1])
         return (
             slots.upcoming()
             .performing(package)
             .long_enough_for(package)
-            .free(package.blocked_minutes, holder=holder, ignore=ignore)
+            .free(package.blocked_minutes, holder=holder, ignore=ignore, within=within)
             .order_by("start", "practitioner_id")
         )
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -68,14 +69,8 @@ def requested_week(request):
 def practitioners_for(location, package):
     """Who the patient may choose between: practitioners with free-looking upcoming hours at the
     location who perform the package (the list is shown only when there are two or more)."""
-    ids = (
-        Slot.objects.at(location)
-        .upcoming()
-        .performing(package)
-        .values_list("practitioner_id", flat=True)
-        .distinct()
-    )
-    return list(Practitioner.objects.filter(pk__in=ids))
+    hours = Slot.objects.at(location).upcoming().filter(practitioner=OuterRef("pk"))
+    return list(Practitioner.objects.performing(package).filter(Exists(hours)))
 
 
 def requested_practitioner(request, location, package):
@@ -101,7 +96,14 @@ def week_context(location, package, monday=None, *, practitioner=None, ignore=No
         first = bookable.first()
         monday = monday_of(first) if first else this_monday()
     start, end = week_bounds(monday)
-    slots = distinct_starts(bookable.filter(start__gte=start, start__lt=end))
+    week = Slot.objects.bookable(
+        location=location,
+        package=package,
+        practitioner=practitioner,
+        ignore=ignore,
+        within=(start, end),
+    )
+    slots = distinct_starts(week)
     next_free = None if slots else bookable.filter(start__gte=end).first()
     return {
         "monday": monday,
