@@ -4,11 +4,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -166,7 +165,6 @@ def _line_form(line, data=None):
 @require_http_methods(["GET", "HEAD", "POST"])
 def cart_view(request):
     cart = Cart(request.session)
-    invalid = {}
     if request.method == "POST":
         product_id = request.POST.get("product", "")
         entry = cart.get(product_id) if ID.fullmatch(product_id) else None
@@ -178,9 +176,10 @@ def cart_view(request):
             messages.success(request, f"”{entry['name']}” är borttagen ur varukorgen.")
             return redirect("shop:cart")
     request.versions = cache.versions()  # before the products are read
-    lines, problems = cart.resolve()
+    lines, problems = cart.resolve()  # prices and stock, at once (orders move no version)
     for problem in problems:
         messages.warning(request, problem)
+    invalid = {}
     if request.method == "POST" and not problems:
         line = next((line for line in lines if str(line.product.pk) == product_id), None)
         if line is not None:
@@ -200,25 +199,25 @@ def cart_view(request):
                 return redirect("shop:cart")
             invalid[line.product.pk] = form
 
-    def lines_html():
+    def page():
         rows = [(line, invalid.get(line.product.pk) or _line_form(line)) for line in lines]
-        context = {"rows": rows, **totals(lines), **_delivery_dates(), "csrf_token": cache.TOKEN}
-        html = render_to_string("shop/includes/cart_lines.html", context)
-        return mark_safe(html), timezone.now() + timedelta(seconds=settings.PAGE_CACHE_SECONDS)
+        context = {"lines": lines, "rows": rows, **totals(lines), **_delivery_dates()}
+        return render(request, "shop/cart.html", context)
 
-    # The lines with their forms are the same for everyone with the same cart: cached
-    # (clinic/cache.py) under the cart after the check against the catalogue, today's date
-    # (delivery dates) and the content version, with the visitor's CSRF token left for the
-    # cache to fill in, as in the rest of the page.
+    # The page's forms carry TOKEN: clinic/cache.py puts in this visitor's CSRF token.
     request.csrf_hole = True
-    if invalid or None in request.versions:
-        html = lines_html()[0]
-    else:
-        today = timezone.localdate()
-        html = cache.remember(
-            cache.key("cart", cart.fingerprint(), today, *request.versions), lines_html
-        )
-    return render(request, "shop/cart.html", {"lines": lines, "lines_html": html})
+    if (
+        request.method == "POST"
+        or None in request.versions  # a fresh database: nothing to key on yet
+        or len(messages.get_messages(request))  # shown once, never kept
+    ):
+        return page()
+    # The same for everyone whose cart is the same after the check above: kept
+    # (clinic/cache.py) under the cart, today's date (delivery dates) and the versions.
+    until = timezone.now() + timedelta(seconds=settings.PAGE_CACHE_SECONDS)
+    where = (request.get_host(), request.get_full_path(), cart.fingerprint(), timezone.localdate())
+    key = cache.key("cart", *where, *request.versions)
+    return HttpResponse(cache.remember(key, lambda: (page().content, until)))
 
 
 def _delivery_dates():
