@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -46,18 +47,35 @@ def start(request):
 
 def get_offer(location_slug, package_slug):
     """The location and the package offered there, or 404: one query, through the table of
-    which package is offered where."""
-    offer = get_object_or_404(
-        TreatmentPackage.locations.through.objects.select_related(
-            "location", "treatmentpackage__treatment"
-        ),
-        location__slug=location_slug,
-        location__is_active=True,
-        treatmentpackage__slug=package_slug,
-        treatmentpackage__is_active=True,
-        treatmentpackage__treatment__is_active=True,
-    )
-    return offer.location, offer.treatmentpackage
+    which package is offered where, kept under the content version (clinic/cache.py)."""
+
+    def compute():
+        offer = (
+            TreatmentPackage.locations.through.objects.select_related(
+                "location", "treatmentpackage__treatment"
+            )
+            .filter(
+                location__slug=location_slug,
+                location__is_active=True,
+                treatmentpackage__slug=package_slug,
+                treatmentpackage__is_active=True,
+                treatmentpackage__treatment__is_active=True,
+            )
+            .first()
+        )
+        found = (offer.location, offer.treatmentpackage) if offer else None
+        # An unknown address is not kept: anyone can make up as many as they like.
+        seconds = settings.PAGE_CACHE_SECONDS if found else 0
+        return found, timezone.now() + timedelta(seconds=seconds)
+
+    version = cache.versions()[0] if settings.PAGE_CACHE else None
+    if version is None:  # no cache, or a fresh database: nothing to key on yet
+        found = compute()[0]
+    else:
+        found = cache.remember(cache.key("offer", location_slug, package_slug, version), compute)
+    if found is None:
+        raise Http404("Behandlingen erbjuds inte där.")
+    return found
 
 
 def requested_week(request):

@@ -21,6 +21,7 @@ def _a_site_with_bookings():
     """Pages are kept only once both versions exist: a booking has been made."""
     ContentVersion.objects.get_or_create(pk=BOOKINGS, defaults={"number": 1})
 
+
 CART = "/shop/varukorg/"
 NBSP = "\u00a0"
 
