@@ -126,7 +126,11 @@ def _known_versions():
 
 def listen(sender, connection, **kwargs):
     """Each new PostgreSQL connection listens for notices that the versions moved."""
-    if connection.vendor != "postgresql" or connection.alias != "default":
+    if (
+        connection.vendor != "postgresql"
+        or connection.alias != "default"
+        or not settings.VERSION_NOTICES
+    ):
         return
     raw = connection.connection
     raw.execute(f"LISTEN {CHANNEL}")

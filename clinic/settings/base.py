@@ -191,6 +191,11 @@ else:
 # so that template edits show at once.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# On PostgreSQL each connection listens for the notice that the cache's versions moved, and
+# reads them only then (clinic/cache.py). Turn off behind a pooler that hands one session's
+# statements to different server connections (PgBouncer in transaction mode): notices would
+# not reach the right one. Every read is then a query.
+VERSION_NOTICES = env_bool("VERSION_NOTICES", True)
 # Every save or delete of these models invalidates all cached pages ("app" = all its models).
 # Add a model here when a cached page starts to show it.
 PAGE_CACHE_CONTENT_MODELS = [

@@ -52,6 +52,15 @@ def test_the_versions_are_read_once_then_kept_until_a_notice_comes(postgresql, c
     assert versions_after_the_notice(moved) == (moved[0], 7), "the booking version too"
 
 
+def test_without_notices_every_read_is_a_query(postgresql, content, settings):
+    settings.VERSION_NOTICES = False  # as behind PgBouncer in transaction mode
+    connection.close()  # a new connection, made under this setting
+    with CaptureQueriesContext(connection) as queries:
+        versions()
+        versions()
+    assert len(queries) == 2
+
+
 def test_inside_a_transaction_the_versions_are_always_read(postgresql, content):
     versions()
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
