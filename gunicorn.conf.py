@@ -4,6 +4,7 @@ Every value can be changed from the environment; the defaults suit one server be
 reverse proxy that ends TLS.
 """
 
+import gc
 import multiprocessing
 import os
 import time
@@ -58,3 +59,11 @@ logconfig_dict = {
 # master gets a new one, so new code or templates never serve pages the old ones rendered.
 # Set RELEASE (e.g. the git commit) to share cached pages between app servers.
 os.environ["PAGE_CACHE_RELEASE"] = os.environ.get("RELEASE") or str(time.time_ns())
+
+
+def post_worker_init(worker):
+    """Django and every module it imported live as long as the worker: keep them out of the
+    garbage collector's full passes. Unfrozen, such a pass walks about 100,000 objects (40 to
+    120 ms on this machine) inside whichever request happens to trigger it; frozen, the rest
+    takes a few milliseconds."""
+    gc.freeze()
