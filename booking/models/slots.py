@@ -66,6 +66,11 @@ class Reservation(models.Model):
         ]
         indexes = [
             models.Index(fields=["practitioner", "start"], name="reservation_practitioner_idx"),
+            # "Is this start free?" (SlotQuerySet.free) looks only at reservations that end
+            # after it: a few to come, not years of past visits.
+            models.Index(
+                fields=["practitioner", "blocked_until"], name="reservation_blocks_until_idx"
+            ),
         ]
 
     def __str__(self):
