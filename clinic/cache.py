@@ -1,34 +1,23 @@
 """The site's one cache: Django's cache framework, keyed by versions kept in the database.
 
-Two versions, each one row of `ContentVersion`, read together in one query:
-
-- CONTENT (row 1) moves on every save or delete of a model in
-  settings.PAGE_CACHE_CONTENT_MODELS (signals below), in the same transaction as the edit.
-- BOOKINGS (row 2) moves on every change of a start time, reservation, booking, hold or
-  offer, by database triggers in the same transaction (migration booking 0012).
-
-A cached thing is stored under a key that holds the versions read *before* its data, so it
-is stored under the version of the data it shows or an older one that no request asks for
-any more: an edit shows at once in every process and on every server, whether the cache is
-Redis or each process's own memory. The database is the one thing every process shares.
+Two versions, each a row of `ContentVersion`: CONTENT (row 1) moves on every save or delete
+of a model in settings.PAGE_CACHE_CONTENT_MODELS (signals below), BOOKINGS (row 2) on every
+change of a start time, reservation, booking, hold or offer (database triggers, migration
+booking 0012); both in the transaction of the change. A thing is cached under the versions
+read *before* its data, so it is never older than its key says: an edit shows at once in
+every process and on every server, whether the cache is Redis or each process's memory.
 Nothing here is a lock; no rule depends on it (README: "What keeps each rule").
 
-Reading the versions costs no query on PostgreSQL while they have not moved: each
-connection LISTENs on `ortomed_versions`, a trigger on the versions table sends a notice
-there (migration clinic 0007), and PostgreSQL delivers it at commit. A process keeps the
-numbers it read until a notice arrives on its connection (checked without a round trip), a
-new connection is made, or it is inside a transaction. On SQLite every read is a query.
+Reading the versions costs no query on PostgreSQL while they stand still: each connection
+LISTENs on CHANNEL, a trigger on the versions table sends a notice there at commit
+(migration clinic 0007), and a process keeps what it read until a notice comes, its
+connection is new or cut, or it is inside a transaction. On SQLite every read is a query.
 
-What is cached:
-
-- Whole public pages (`@cache_page`, served by `PageCacheMiddleware` near the top of
-  MIDDLEWARE): only GETs from visitors without a session or messages cookie, and only
-  responses that set no cookie. Such a visitor has no cart and no held time; their CSRF
-  token is the one per-visitor part, put into each response in place of TOKEN.
-- Values (`remember`): the week of free times on the slot list for patients with a session
-  (rendered without a CSRF token: the page puts it into the form from outside), the footer.
-
-A failing cache backend (Redis down) costs speed, never a page.
+Whole public pages (`@cache_page`, served by `PageCacheMiddleware`) are kept only for GETs
+from visitors without a session or messages cookie; their CSRF token, the one per-visitor
+part, is put into each response in place of TOKEN. Values (`remember`): the week of free
+times, a cart's page, a booking address's location and package, the footer. A failing cache
+backend (Redis down) costs speed, never a page.
 """
 
 import hashlib
@@ -66,11 +55,8 @@ _TOKEN = TOKEN.encode()
 
 
 def versions():
-    """(content, bookings) version numbers; None for a row not made yet.
-
-    The numbers this connection last read if no notice of a change has come since (no
-    query), else one query. Raw SQL: this runs on every cache hit on SQLite.
-    """
+    """(content, bookings) version numbers; None for a row not made yet. No query while this
+    connection has had no notice since it last read them; else one (raw SQL: cheaper)."""
     if (known := _known_versions()) is not None:
         return known
     generation = _known.generation
@@ -80,8 +66,7 @@ def versions():
         found = dict(cursor.fetchall())
     found = found.get(CONTENT), found.get(BOOKINGS)
     if (
-        _known.listening is not None
-        and _known.listening is connection.connection
+        _known.listening is connection.connection is not None
         and _known.generation == generation  # no notice came while reading
         and not connection.in_atomic_block  # a transaction may see its own, unsent moves
     ):
@@ -90,12 +75,9 @@ def versions():
 
 
 class _Known(threading.local):
-    """What this thread's database connection knows: the versions read on it since the last
-    notice (a notice moves the generation on)."""
-
-    listening = None  # the psycopg connection that LISTENs
-    versions = None
-    generation = 0
+    listening = None  # this thread's psycopg connection, once it LISTENs
+    versions = None  # read on it since the last notice
+    generation = 0  # moved on by every notice
 
 
 _known = _Known()
@@ -108,35 +90,32 @@ def _forget(notice=None):
 
 def _known_versions():
     raw = connection.connection
-    if _known.versions is None or raw is None or raw is not _known.listening:
-        return None
-    if connection.in_atomic_block:
+    if _known.versions is None or raw is not _known.listening or connection.in_atomic_block:
         return None
     try:
-        # Notices already sent to us, without waiting. Twice: a connection the server cut
-        # shows its last message first and its end only on the next read.
+        # Notices already here, without waiting. Twice: a connection the server cut shows
+        # its last message first and its end only on the next read.
         for _ in range(2):
             raw.pgconn.consume_input()
             while raw.pgconn.notifies():
                 _forget()
-    except psycopg.Error:  # a cut connection: the query that follows tells Django
+    except psycopg.Error:  # cut: the query that follows lets Django reconnect
         _forget()
     return _known.versions
 
 
 def listen(sender, connection, **kwargs):
-    """Each new PostgreSQL connection listens for notices that the versions moved."""
+    """Each new PostgreSQL connection listens for notices that the versions moved (unless
+    settings.VERSION_NOTICES is off)."""
     if (
-        connection.vendor != "postgresql"
-        or connection.alias != "default"
-        or not settings.VERSION_NOTICES
+        connection.vendor == "postgresql"
+        and connection.alias == "default"
+        and settings.VERSION_NOTICES
     ):
-        return
-    raw = connection.connection
-    raw.execute(f"LISTEN {CHANNEL}")
-    raw.add_notify_handler(_forget)  # notices that arrive with another query's results
-    _known.listening = raw
-    _forget()
+        connection.connection.execute(f"LISTEN {CHANNEL}")
+        connection.connection.add_notify_handler(_forget)  # those read with a query
+        _known.listening = connection.connection
+        _forget()
 
 
 connection_created.connect(listen, dispatch_uid="clinic.cache.listen")
@@ -237,10 +216,11 @@ def cache_page(view=None, *, bookings=False, query_string=False):
 
 class PageCacheMiddleware:
     """Serves cached public pages before the rest of MIDDLEWARE: a hit costs one cache read
-    and one query, a path never cached one cache read. Headers set below this middleware
-    (security, CSP, language) are stored with the page; those set above it (the request id)
-    are added to every hit. A stored page holds TOKEN where its forms carry the CSRF token;
-    every response gets the visitor's own token there (and the CSRF cookie if new)."""
+    (and the versions, see above), a path never cached one cache read. Headers set below
+    this middleware (security, CSP, language) are stored with the page; those set above it
+    (the request id) are added to every hit. A stored page holds TOKEN where its forms carry
+    the CSRF token; every response gets the visitor's own token there (and the CSRF cookie
+    if new)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

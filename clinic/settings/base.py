@@ -114,9 +114,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Django's, with a health check that reads the socket instead of a round trip.
-        DATABASES["default"]["ENGINE"] = "clinic.postgresql"
     # An unreachable database fails a request (and /healthz) in seconds, not minutes.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"]["connect_timeout"] = int(

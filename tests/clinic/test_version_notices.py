@@ -80,8 +80,7 @@ def cut_every_connection_but_this_tests():
 
 
 def test_a_page_that_queries_is_served_after_the_connection_was_cut(gunicorn_servers, content):
-    """Django's health check before a reused connection's first query reads the socket
-    (clinic/postgresql/base.py): a cut connection is replaced, not used."""
+    """Django's health check before a reused connection's first query replaces a cut one."""
     (server,) = gunicorn_servers(1, workers=1)
     product = "/shop/halkoppar-och-skoinlagg/"
     assert Browser().get(server, product)[0] == 200
