@@ -1,6 +1,7 @@
 """Shared fixtures: the clinic's real content, staff users, an admin form helper and real
 gunicorn servers."""
 
+import os
 from contextlib import ExitStack
 
 import pytest
@@ -40,6 +41,21 @@ def is_transactional(request):
     return (marker is not None and marker.kwargs.get("transaction")) or (
         "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
     )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """Each run its own SQLite test database file (clinic/settings/test.py names one), so two
+    runs in one checkout at once (a check beside an editor's run) never delete or lock each
+    other's. With --reuse-db (make test-calendar's runs, one after another) the name stays."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not request.config.getvalue(
+        "reuse_db"
+    ):
+        name = database["TEST"]["NAME"]
+        database["TEST"]["NAME"] = name.replace(".sqlite3", f"-{os.getpid()}.sqlite3")
 
 
 @pytest.fixture(autouse=True)
