@@ -8,7 +8,6 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from clinic.models import Practitioner
-from shop.models import TreatmentPackage
 
 from .errors import SlotNotBookable
 from .models import Slot
@@ -33,20 +32,13 @@ class Patient:
 def rule_annotations(package):
     """What check_bookable asks the database, as annotations of a Slot query (the slot's own
     location and practitioner): whether the package is offered there and whether the
-    practitioner performs it (active, and the package not excluded). A slot fetched with
-    them saves check_bookable its query. Written against the two link tables: the same
-    rules as `package.locations` and `Practitioner.objects.performing`, at half the cost of
-    building the query."""
-    offered = TreatmentPackage.locations.through.objects.filter(
-        treatmentpackage=package.pk, location=OuterRef("location_id")
-    )
-    excluded = Practitioner.excluded_packages.through.objects.filter(
-        treatmentpackage=package.pk, practitioner=OuterRef(OuterRef("practitioner_id"))
-    )
-    performing = Practitioner.objects.filter(
-        pk=OuterRef("practitioner_id"), is_active=True
-    ).exclude(Exists(excluded))
-    return {"package_offered": Exists(offered), "package_performed": Exists(performing)}
+    practitioner performs it. A slot fetched with them saves check_bookable its query."""
+    return {
+        "package_offered": Exists(package.locations.filter(pk=OuterRef("location_id"))),
+        "package_performed": Exists(
+            Practitioner.objects.performing(package).filter(pk=OuterRef("practitioner_id"))
+        ),
+    }
 
 
 def check_bookable(*, slot, package, now=None):

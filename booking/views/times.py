@@ -107,22 +107,22 @@ def requested_practitioner(request, location, package):
 def week_context(location, package, monday=None, *, practitioner=None, ignore=None):
     """The free starts of the week of `monday` (None: the first week that has one), of one
     practitioner or, for "Första lediga", one per time."""
-    bookable = Slot.objects.bookable(
-        location=location, package=package, practitioner=practitioner, ignore=ignore
-    )
+
+    def bookable(within=None):
+        return Slot.objects.bookable(
+            location=location,
+            package=package,
+            practitioner=practitioner,
+            ignore=ignore,
+            within=within,
+        )
+
     if monday is None:
-        first = bookable.first()
+        first = bookable().first()
         monday = monday_of(first) if first else this_monday()
     start, end = week_bounds(monday)
-    week = Slot.objects.bookable(
-        location=location,
-        package=package,
-        practitioner=practitioner,
-        ignore=ignore,
-        within=(start, end),
-    )
-    slots = distinct_starts(week)
-    next_free = None if slots else bookable.filter(start__gte=end).first()
+    slots = distinct_starts(bookable(within=(start, end)))
+    next_free = None if slots else bookable().filter(start__gte=end).first()
     return {
         "monday": monday,
         "this_week": week_param(monday),
