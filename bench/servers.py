@@ -1,7 +1,8 @@
-"""The gunicorn servers `make bench` measures: the site and the bare Django app.
+"""The gunicorn servers `make bench` measures: the site and the bare Django app; and beside
+the site, as in production, the outbox worker that sends the e-mail the bookings queue.
 
-Both start from the same gunicorn.conf.py with the same environment (workers, worker class,
-timeouts, no recycling of workers), and differ only in the WSGI app and the port.
+Both servers start from the same gunicorn.conf.py with the same environment (workers, worker
+class, timeouts, no recycling of workers), and differ only in the WSGI app and the port.
 """
 
 import os
@@ -90,4 +91,34 @@ class Server:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+class OutboxWorker:
+    """`manage.py send_outbox --follow` with the site's environment (OUTBOX_WORKER=1)."""
+
+    def __init__(self, env, workdir):
+        self.env = env
+        self.log_path = workdir / "outbox-worker.log"
+        self.process = None
+
+    def start(self):
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", "send_outbox", "--follow"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        return self
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()  # ends after its current wait; the bench need not
+        try:
+            self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
             self.process.wait()

@@ -150,7 +150,7 @@ def connect_signals():
                 m2m_changed.connect(bump_content, sender=through, dispatch_uid=f"{uid}:{field}")
 
 
-def key(*parts):
+def _key(*parts):
     """A cache key from its parts (the versions among them) and the release."""
     raw = "|".join(str(part) for part in (settings.PAGE_CACHE_RELEASE, *parts))
     return "ortomed:" + hashlib.sha256(raw.encode()).hexdigest()
@@ -164,18 +164,20 @@ def _call(method, *args):
         return None
 
 
-def remember(key, compute):
-    """The value stored under `key` if it is still good, else `compute()` -> (value,
-    good_until), stored until that moment. Expiry is checked against the clock, not only the
-    backend's timeout (whole seconds)."""
-    if settings.PAGE_CACHE:
-        entry = _call("get", key)
-        if entry is not None and entry[0] > timezone.now():
-            return entry[1]
+def remember(compute, *parts, depends):
+    """`compute()` -> (value, good_until): the value, kept under `parts` and the versions it
+    `depends` on until good_until (checked against the clock, not only the backend's timeout
+    in whole seconds). Computed every time while the cache is off or a version is None (a
+    fresh database: nothing to key on yet)."""
+    if not settings.PAGE_CACHE or None in depends:
+        return compute()[0]
+    stored_under = _key(*parts, *depends)
+    entry = _call("get", stored_under)
+    if entry is not None and entry[0] > timezone.now():
+        return entry[1]
     value, good_until = compute()
-    seconds = int((good_until - timezone.now()).total_seconds())
-    if settings.PAGE_CACHE and seconds >= 1:
-        _call("set", key, (good_until, value), seconds)
+    if (seconds := int((good_until - timezone.now()).total_seconds())) >= 1:
+        _call("set", stored_under, (good_until, value), seconds)
     return value
 
 
@@ -191,7 +193,7 @@ def _public(request):
 
 def _page_key(request):
     where = (request.scheme, request.get_host(), request.get_full_path())
-    return key("page", *where, timezone.localdate())
+    return _key("page", *where, timezone.localdate())
 
 
 def cache_page(view=None, *, bookings=False, query_string=False):

@@ -27,7 +27,5 @@ def _footer(request):
         until = timezone.now() + timedelta(seconds=settings.PAGE_CACHE_SECONDS)
         return (list(Location.objects.active()), Company.current()), until
 
-    version = (getattr(request, "versions", None) or cache.versions())[0]
-    if version is None:  # a fresh database: nothing to key on yet
-        return compute()[0]
-    return cache.remember(cache.key("footer", version), compute)
+    depends = (getattr(request, "versions", None) or cache.versions())[:1]
+    return cache.remember(compute, "footer", depends=depends)

@@ -7,14 +7,20 @@
 renders `<template>_subject.txt`, `<template>.txt` and (if present)
 `<template>.html`. A failing mail server never undoes what the e-mail tells:
 the row stays pending and `manage.py send_outbox` (run from cron) retries it.
+
+Who sends a new message: with settings.OUTBOX_WORKER on (production), the outbox worker
+(`follow()`, `manage.py send_outbox --follow`), which PostgreSQL wakes at the commit; else
+the request itself, after its commit.
 """
 
 import logging
+import time
 from datetime import timedelta
 
+import psycopg
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
@@ -27,6 +33,8 @@ logger = logging.getLogger(__name__)
 # A claim older than this is taken to belong to a worker that died mid-send.
 CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_ATTEMPTS = 20
+# A notice here at every commit that queued e-mail (a trigger, migration clinic 0008).
+CHANNEL = "ortomed_outbox"
 
 
 def render_text(name, context):
@@ -67,7 +75,8 @@ def queue_email(*, key, to, template, context, attachments=()):
     # One INSERT; a message already queued under this key stays as it is (the key is unique),
     # and the send after commit finds whichever row the key has, sent or not.
     OutboxEmail.objects.bulk_create([message], ignore_conflicts=True)
-    transaction.on_commit(lambda: send_queued(key))
+    if not settings.OUTBOX_WORKER:
+        transaction.on_commit(lambda: send_queued(key))
     return message
 
 
@@ -107,11 +116,12 @@ def send_queued(key):
     return True
 
 
-def send_pending(limit=None):
-    """Retry every pending message; returns (sent, failed)."""
+def send_pending(limit=None, *, new_only=False):
+    """Send every pending message (with `new_only`, those never tried); returns (sent,
+    failed)."""
     keys = (
         OutboxEmail.objects.pending()
-        .filter(attempts__lt=MAX_ATTEMPTS)
+        .filter(attempts__lt=1 if new_only else MAX_ATTEMPTS)
         .order_by("created_at")
         .values_list("key", flat=True)
     )
@@ -124,3 +134,34 @@ def send_pending(limit=None):
         else:
             failed += 1
     return sent, failed
+
+
+def follow(*, stop, wait=30):
+    """The outbox worker: sends each new message as soon as the transaction that queued it
+    commits, until `stop()` is true (checked at least every `wait` seconds). On PostgreSQL it
+    sleeps until a notice on CHANNEL, on its own connection (the site's connection listens
+    for the cache's); elsewhere it looks every `wait` seconds. A message that fails waits for
+    cron's `send_outbox`, which retries at its own pace. A database that goes away is waited
+    for."""
+    listener = None
+    while not stop():
+        try:
+            if listener is None and connection.vendor == "postgresql":
+                params = connection.get_connection_params()
+                listener = psycopg.connect(**params, autocommit=True)
+                listener.execute(f"LISTEN {CHANNEL}")  # before looking: no commit slips by
+            send_pending(new_only=True)
+            if listener is None:
+                time.sleep(wait)
+            else:
+                for _ in listener.notifies(timeout=wait, stop_after=1):
+                    pass
+        except (DatabaseError, psycopg.Error):
+            logger.warning("outbox worker: the database does not answer", exc_info=True)
+            connection.close()
+            if listener is not None:
+                listener.close()
+                listener = None
+            time.sleep(min(wait, 5))
+    if listener is not None:
+        listener.close()

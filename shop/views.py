@@ -206,18 +206,16 @@ def cart_view(request):
 
     # The page's forms carry TOKEN: clinic/cache.py puts in this visitor's CSRF token.
     request.csrf_hole = True
-    if (
-        request.method == "POST"
-        or None in request.versions  # a fresh database: nothing to key on yet
-        or len(messages.get_messages(request))  # shown once, never kept
-    ):
+    if request.method == "POST" or len(messages.get_messages(request)):  # messages: shown once
         return page()
     # The same for everyone whose cart is the same after the check above: kept
     # (clinic/cache.py) under the cart, today's date (delivery dates) and the versions.
     until = timezone.now() + timedelta(seconds=settings.PAGE_CACHE_SECONDS)
     where = (request.get_host(), request.get_full_path(), cart.fingerprint(), timezone.localdate())
-    key = cache.key("cart", *where, *request.versions)
-    return HttpResponse(cache.remember(key, lambda: (page().content, until)))
+    content = cache.remember(
+        lambda: (page().content, until), "cart", *where, depends=request.versions
+    )
+    return HttpResponse(content)
 
 
 def _delivery_dates():

@@ -68,11 +68,8 @@ def get_offer(location_slug, package_slug):
         seconds = settings.PAGE_CACHE_SECONDS if found else 0
         return found, timezone.now() + timedelta(seconds=seconds)
 
-    version = cache.versions()[0] if settings.PAGE_CACHE else None
-    if version is None:  # no cache, or a fresh database: nothing to key on yet
-        found = compute()[0]
-    else:
-        found = cache.remember(cache.key("offer", location_slug, package_slug, version), compute)
+    depends = cache.versions()[:1] if settings.PAGE_CACHE else ()
+    found = cache.remember(compute, "offer", location_slug, package_slug, depends=depends)
     if found is None:
         raise Http404("Behandlingen erbjuds inte där.")
     return found
@@ -162,11 +159,8 @@ def slot_list(request, location_slug, package_slug):
         shown = (location, package, week["monday"], mark_safe(html), bool(week["week_slots"]))
         return (*shown, good_until), good_until
 
-    if None in request.versions:  # a fresh database: nothing to key on yet
-        value = compute()[0]
-    else:
-        where = (location_slug, package_slug, monday, specialist, timezone.localdate())
-        value = cache.remember(cache.key("week", *where, *request.versions), compute)
+    where = (location_slug, package_slug, monday, specialist, timezone.localdate())
+    value = cache.remember(compute, "week", *where, depends=request.versions)
     location, package, shown_monday, week_html, has_free_times, good_until = value
     request.page_good_until = good_until
     context = {

@@ -336,6 +336,10 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where messages to the clinic (enquiries, new bookings) are sent.
 CLINIC_NOTIFY_EMAILS = env_list("CLINIC_NOTIFY_EMAILS")
+# On: requests only queue e-mail, and the outbox worker (`manage.py send_outbox --follow`,
+# run beside gunicorn) sends it as each transaction commits, so no patient waits for the
+# mail server. Off (development, tests): the request sends it itself after commit.
+OUTBOX_WORKER = env_bool("OUTBOX_WORKER")
 
 # The shop: when an order reaches the patient, in working days (Monday-Friday) after the
 # order day. A home-laser rental starts on that day (or a later day the patient chooses).

@@ -116,12 +116,12 @@ def test_a_cached_value_is_kept_only_until_the_moment_it_names(settings):
         return len(computed), timezone.now() + timedelta(seconds=90)
 
     with time_machine.travel("2026-12-01 10:00 +01:00", tick=False):
-        assert cache.remember("test:clock", compute) == 1
-        assert cache.remember("test:clock", compute) == 1
+        assert cache.remember(compute, "test:clock", depends=(1,)) == 1
+        assert cache.remember(compute, "test:clock", depends=(1,)) == 1
     with time_machine.travel("2026-12-01 10:01:29 +01:00", tick=False):
-        assert cache.remember("test:clock", compute) == 1
+        assert cache.remember(compute, "test:clock", depends=(1,)) == 1
     with time_machine.travel("2026-12-01 10:01:30 +01:00", tick=False):
-        assert cache.remember("test:clock", compute) == 2
+        assert cache.remember(compute, "test:clock", depends=(1,)) == 2
 
 
 def test_pages_still_render_when_the_cache_is_down(client, content, monkeypatch):

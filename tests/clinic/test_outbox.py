@@ -1,11 +1,14 @@
 """E-mail goes through the outbox: sent after commit, retried when the server is down, once."""
 
+import threading
+import time
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
-from clinic.mail import queue_email
+from clinic.mail import CHANNEL, follow, queue_email
 from clinic.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,3 +72,73 @@ def test_the_same_key_is_queued_once():
     queue("same")
     assert OutboxEmail.objects.count() == 1
     assert len(mail.outbox) == 1
+
+
+# --- the outbox worker (settings.OUTBOX_WORKER, `manage.py send_outbox --follow`) -------------
+
+
+@pytest.fixture
+def worker(settings):
+    """The outbox worker running beside the test, as beside gunicorn. On PostgreSQL it waits
+    for notices up to 30 s at a time, so an e-mail sent in less shows a notice woke it."""
+    settings.OUTBOX_WORKER = True
+    postgresql = connection.vendor == "postgresql"
+    stop = threading.Event()
+
+    def run():
+        try:
+            follow(stop=stop.is_set, wait=30 if postgresql else 0.02)
+        finally:
+            connection.close()  # this thread's own
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    yield
+    stop.set()
+    if postgresql:  # wake it from its wait
+        with connection.cursor() as cursor:
+            cursor.execute(f"NOTIFY {CHANNEL}")
+    thread.join(timeout=10)
+    assert not thread.is_alive(), "the worker stops when asked"
+
+
+def eventually(check, tries=1000):
+    """True once check() is; counted in tries of 5 ms, not by a clock a test may freeze."""
+    for _ in range(tries):
+        if check():
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def test_with_the_worker_on_the_request_only_queues_and_cron_still_sends(settings):
+    settings.OUTBOX_WORKER = True
+    queue()
+    assert mail.outbox == []
+    assert OutboxEmail.objects.get().sent_at is None
+
+    call_command("send_outbox", verbosity=0)
+    assert len(mail.outbox) == 1
+    assert OutboxEmail.objects.get().sent_at is not None
+
+
+def test_the_worker_sends_each_new_message_as_its_transaction_commits(worker):
+    queue("first")
+    assert eventually(lambda: len(mail.outbox) == 1), "sent within seconds, not at cron's time"
+    queue("second")
+    assert eventually(lambda: len(mail.outbox) == 2)
+    assert [m.subject for m in mail.outbox] == ["Hej Åsa", "Hej Åsa"]
+    assert not OutboxEmail.objects.pending().exists()
+
+
+def test_the_worker_tries_a_message_once_and_leaves_retries_to_cron(worker, settings):
+    settings.EMAIL_BACKEND = DOWN
+    queue("down")
+    assert eventually(lambda: OutboxEmail.objects.filter(attempts=1).exists())
+    queue("also-down")  # wakes the worker again
+    assert eventually(lambda: OutboxEmail.objects.filter(key="also-down", attempts=1).exists())
+    assert OutboxEmail.objects.get(key="down").attempts == 1, "not hammered while down"
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("send_outbox", verbosity=0)
+    assert len(mail.outbox) == 2
