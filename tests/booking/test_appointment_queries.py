@@ -4,6 +4,7 @@ specialists work and however full the week is."""
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -12,7 +13,7 @@ from booking import services
 from booking.models import Slot, WeeklySchedule
 from booking.schedule import generate_slots
 from booking.weeks import this_monday, week_bounds, week_param
-from clinic.models import Practitioner
+from clinic.models import OutboxEmail, Practitioner
 from tests.booking.conftest import form_token, make_slot, patient_data, specialist
 
 pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
@@ -124,3 +125,20 @@ def test_booking_a_time_straight_away_takes_no_more_queries_than_the_bench_allow
     with django_assert_max_num_queries(9 + 2):
         response = client.post(DETAILS, patient_data(slot, request_token=form_token("bench")))
     assert response.status_code == 302
+
+
+def test_with_the_outbox_worker_the_booking_post_only_queues_its_e_mail(
+    client, stockholm, settings, django_assert_max_num_queries
+):
+    """Production runs the outbox worker (settings.OUTBOX_WORKER): the three queries of the
+    send (7-9 above) leave the request, and the confirmation waits in the outbox for it."""
+    settings.RATELIMIT_ENABLE = False
+    settings.OUTBOX_WORKER = True
+    add_specialists(stockholm, 2)
+    slot = make_slot(stockholm)
+    client.get(DETAILS, {"tid": slot.pk})
+    with django_assert_max_num_queries(6 + 2):
+        response = client.post(DETAILS, patient_data(slot, request_token=form_token("worker")))
+    assert response.status_code == 302
+    assert OutboxEmail.objects.pending().get().subject.startswith("Bokningsbekräftelse")
+    assert mail.outbox == []
