@@ -1,5 +1,8 @@
 """E-mail goes through the outbox: sent after commit, retried when the server is down, once."""
 
+import secrets
+import signal
+import subprocess
 import threading
 import time
 
@@ -10,6 +13,8 @@ from django.db import connection, transaction
 
 from clinic.mail import CHANNEL, follow, queue_email
 from clinic.models import OutboxEmail
+from tests import clock
+from tests.servers import ROOT, database_url, server_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -142,3 +147,40 @@ def test_the_worker_tries_a_message_once_and_leaves_retries_to_cron(worker, sett
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     call_command("send_outbox", verbosity=0)
     assert len(mail.outbox) == 2
+
+
+def test_the_worker_command_sends_as_mail_is_queued_and_stops_on_sigterm(tmp_path, settings):
+    """`manage.py send_outbox --follow`, as production runs it beside gunicorn."""
+    if connection.vendor != "postgresql":
+        pytest.skip("another process on the test database: PostgreSQL (DATABASE_URL=...)")
+    settings.OUTBOX_WORKER = True  # this process, the site, only queues
+    env = server_env(
+        database=database_url(connection.settings_dict),
+        static_root=tmp_path,
+        port=8000,
+        secret_key=secrets.token_urlsafe(50),
+        workers=1,
+        extra={"OUTBOX_WORKER": "1"},
+    )
+    worker = subprocess.Popen(
+        clock.command("manage.py", "send_outbox", "--follow"),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        queue("from-the-site")
+        assert mail.outbox == []
+        sent = lambda: OutboxEmail.objects.filter(sent_at__isnull=False).exists()  # noqa: E731
+        assert eventually(sent), "the worker sent it (it waits 30 s between looks otherwise)"
+
+        worker.send_signal(signal.SIGTERM)
+        with connection.cursor() as cursor:
+            cursor.execute(f"NOTIFY {CHANNEL}")  # ends its wait at once
+        assert worker.wait(timeout=20) == 0
+        assert b"outbox worker" in worker.stdout.read()
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
