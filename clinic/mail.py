@@ -13,15 +13,16 @@ Who sends a new message: with settings.OUTBOX_WORKER on (production), the outbox
 the request itself, after its commit.
 """
 
+import contextlib
 import logging
 import time
 from datetime import timedelta
 
 import psycopg
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
@@ -83,16 +84,51 @@ def queue_email(*, key, to, template, context, attachments=()):
 def send_queued(key):
     """Send the queued message with this key unless it is sent or another worker is sending
     it. Never raises."""
+    return _send(OutboxEmail.objects.filter(key=key)) == (1, 0)
+
+
+def send_pending(limit=None, *, new_only=False):
+    """Send the pending messages (with `new_only`, those never tried): the least tried
+    first, then the oldest; returns (sent, failed). Never raises."""
+    tries = OutboxEmail.objects.filter(attempts__lt=1 if new_only else MAX_ATTEMPTS)
+    return _send(tries.order_by("attempts", "created_at"), limit)
+
+
+def _send(messages, limit=None):
+    """Send these messages over one connection to the mail server, each claimed first, so
+    that two workers never send one message twice. The first failure ends the round: a
+    server that is down costs one try, not one per message. The others wait, untouched, for
+    the next round, and the one that failed goes behind them. Returns (sent, failed)."""
     now = timezone.now()
-    claimed = (
-        OutboxEmail.objects.pending()
-        .filter(key=key)
-        .exclude(claimed_at__gt=now - CLAIM_TIMEOUT)
-        .update(claimed_at=now, attempts=F("attempts") + 1)
-    )
-    if not claimed:
-        return False
-    message = OutboxEmail.objects.get(key=key)
+    free = Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - CLAIM_TIMEOUT)
+    sent = 0
+    server = get_connection()
+    try:
+        for message in messages.filter(free, sent_at__isnull=True)[:limit]:
+            claimed = OutboxEmail.objects.filter(free, pk=message.pk, sent_at__isnull=True)
+            if not claimed.update(claimed_at=now, attempts=F("attempts") + 1):
+                continue  # another worker took it meanwhile
+            try:
+                server.open()  # once: later sends of this round reuse the connection
+                server.send_messages([_email(message)])
+            except Exception as error:  # any mail failure: the message waits for a retry
+                logger.warning(
+                    "outbox: sending message %s failed: %s", message.pk, type(error).__name__
+                )
+                OutboxEmail.objects.filter(pk=message.pk).update(
+                    claimed_at=None, last_error=f"{type(error).__name__}: {error}"[:1000]
+                )
+                return sent, 1
+            OutboxEmail.objects.filter(pk=message.pk).update(sent_at=timezone.now(), last_error="")
+            logger.info("outbox: sent message %s", message.pk)
+            sent += 1
+    finally:
+        with contextlib.suppress(Exception):  # a connection that broke: nothing to close
+            server.close()
+    return sent, 0
+
+
+def _email(message):
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body,
@@ -103,37 +139,7 @@ def send_queued(key):
         email.attach_alternative(message.html_body, "text/html")
     for attachment in message.attachments:
         email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
-    try:
-        email.send()
-    except Exception as error:  # any mail failure: keep the message for the next retry
-        logger.warning("outbox: sending message %s failed: %s", message.pk, type(error).__name__)
-        OutboxEmail.objects.filter(pk=message.pk).update(
-            claimed_at=None, last_error=f"{type(error).__name__}: {error}"[:1000]
-        )
-        return False
-    OutboxEmail.objects.filter(pk=message.pk).update(sent_at=timezone.now(), last_error="")
-    logger.info("outbox: sent message %s", message.pk)
-    return True
-
-
-def send_pending(limit=None, *, new_only=False):
-    """Send every pending message (with `new_only`, those never tried); returns (sent,
-    failed)."""
-    keys = (
-        OutboxEmail.objects.pending()
-        .filter(attempts__lt=1 if new_only else MAX_ATTEMPTS)
-        .order_by("created_at")
-        .values_list("key", flat=True)
-    )
-    if limit:
-        keys = keys[:limit]
-    sent = failed = 0
-    for key in list(keys):
-        if send_queued(key):
-            sent += 1
-        else:
-            failed += 1
-    return sent, failed
+    return email
 
 
 def follow(*, stop, wait=30):

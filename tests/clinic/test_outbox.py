@@ -5,6 +5,7 @@ import signal
 import subprocess
 import threading
 import time
+from io import StringIO
 
 import pytest
 from django.core import mail
@@ -14,11 +15,13 @@ from django.db import connection, transaction
 from clinic.mail import CHANNEL, follow, queue_email
 from clinic.models import OutboxEmail
 from tests import clock
+from tests.mail_backends import ConnectionCountingBackend
 from tests.servers import ROOT, database_url, server_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DOWN = "tests.mail_backends.DownBackend"
+COUNTING = "tests.mail_backends.ConnectionCountingBackend"
 
 
 @pytest.fixture(autouse=True)
@@ -70,6 +73,36 @@ def test_down_mail_server_keeps_the_message_and_the_retry_sends_it_once(settings
     call_command("send_outbox", verbosity=0)
     assert len(mail.outbox) == 1
     assert OutboxEmail.objects.get().sent_at is not None
+
+
+def test_a_round_sends_everything_over_one_connection(settings):
+    settings.OUTBOX_WORKER = True  # queued only: cron's round below sends them
+    for key in ("a", "b", "c"):
+        queue(key)
+    settings.EMAIL_BACKEND = COUNTING
+    ConnectionCountingBackend.connections = 0
+    call_command("send_outbox", verbosity=0)
+    assert len(mail.outbox) == 3
+    assert ConnectionCountingBackend.connections == 1
+
+
+def test_a_server_that_is_down_costs_one_try_a_round_and_the_failed_message_goes_last(
+    settings,
+):
+    settings.OUTBOX_WORKER = True
+    for key in ("a", "b", "c"):
+        queue(key)
+    settings.EMAIL_BACKEND = DOWN
+    out = StringIO()
+    call_command("send_outbox", stdout=out)
+    assert out.getvalue().strip() == "sent 0, failed 1"
+    assert dict(OutboxEmail.objects.values_list("key", "attempts")) == {"a": 1, "b": 0, "c": 0}
+
+    settings.EMAIL_BACKEND = COUNTING
+    call_command("send_outbox", "--limit", "2", verbosity=0)
+    assert sorted(OutboxEmail.objects.pending().values_list("key", flat=True)) == ["a"]
+    call_command("send_outbox", verbosity=0)
+    assert not OutboxEmail.objects.pending().exists()
 
 
 def test_the_same_key_is_queued_once():
