@@ -35,8 +35,9 @@ the clinic's numbers page over two years of history made by `seed_history` (same
 
 Options: --duration SECONDS (per page and level), --rounds N, --concurrency 1,16,64,
 --workers N, --redis URL (cache in Redis instead of process memory), --database URL,
---keep-db. The database is --database, else BENCH_DATABASE_URL, else
-postgres://postgres@127.0.0.1:5432/ortomed_bench; it is dropped and made anew.
+--keep-db, --pages "booking POST" (only those pages besides the two floors). The database
+is --database, else BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/ortomed_bench;
+it is dropped and made anew.
 """
 
 import argparse
@@ -130,8 +131,14 @@ def main():
     parser.add_argument("--redis", default="", help="REDIS_URL for the cache (default: none)")
     parser.add_argument("--database", default="", help="PostgreSQL URL of the bench database")
     parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--pages", default="", help='only these pages besides the floors, e.g. "booking POST"'
+    )
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
+    chosen = {name.strip() for name in args.pages.split(",")} if args.pages else None
+    if chosen and (unknown := chosen - {page.name for page in PAGES}):
+        parser.error(f"no such page: {', '.join(sorted(unknown))}")
 
     wrk = ensure_wrk()
     database_url = args.database or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
@@ -170,6 +177,8 @@ def main():
 
         bookings = BookingTimes(database_url, data, workdir)
         pages = prepare_pages(bases["site"], bookings, data)
+        if chosen:  # the two floors, then the pages asked for
+            pages = pages[:2] + [page for page in pages[2:] if page.name in chosen]
         info = {page.name: probe(bases[page.server], page, bookings) for page in pages}
         load_before = os.getloadavg()
         results = []
