@@ -52,9 +52,9 @@ def _scrubbed(value):
 
 class TokenFilter(logging.Filter):
     """Removes booking, waitlist, offer and order tokens from a record's message, its
-    arguments and its path before any handler formats it: Django's own warnings ("Not Found:
-    /boka/hantera/<token>/", CSRF failures, 405 and 409 responses) print the full path.
-    Attached to every handler, here and in gunicorn.conf.py."""
+    arguments, its path and its traceback before any handler formats it: Django's own
+    warnings ("Not Found: /boka/hantera/<token>/", CSRF failures, 405 and 409 responses) print
+    the full path. Attached to every handler, here and in gunicorn.conf.py."""
 
     def filter(self, record):
         if isinstance(record.msg, str):
@@ -70,6 +70,14 @@ class TokenFilter(logging.Filter):
             value = getattr(record, field, None)
             if isinstance(value, str):
                 setattr(record, field, without_tokens(value))
+        # A traceback: formatted once here, as every formatter would, then kept scrubbed
+        # (formatters use `exc_text` when it is set). Exception messages quote paths too.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = without_tokens(record.exc_text)
+        if record.stack_info:
+            record.stack_info = without_tokens(record.stack_info)
         return True
 
 
@@ -88,6 +96,6 @@ class JsonFormatter(logging.Formatter):
             value = getattr(record, field, None)
             if value is not None:
                 entry[field] = value
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+        if record.exc_info or record.exc_text:
+            entry["exception"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)

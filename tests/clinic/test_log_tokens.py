@@ -121,3 +121,24 @@ def test_conflict_on_a_move_to_a_time_just_taken_carries_no_token(client, stockh
     response = client.post(f"/boka/hantera/{booking.token}/flytta/", {"slot": taken.pk})
     assert response.status_code == 409
     assert_logged_without(log_output, booking.token, "Conflict: /boka/hantera/[token]/flytta/")
+
+
+def test_a_server_error_on_a_manage_link_logs_a_traceback_without_the_token(
+    content, log_output, monkeypatch
+):
+    """An exception whose message quotes the path: the traceback is scrubbed as well."""
+    secret = token()
+
+    def broken(token):
+        raise RuntimeError(f"could not read /boka/hantera/{token}/")
+
+    monkeypatch.setattr("booking.views.visits.booking_by_token", broken)
+    response = Client(raise_request_exception=False).get(f"/boka/hantera/{secret}/")
+    assert response.status_code == 500
+    assert_logged_without(
+        log_output,
+        secret,
+        "Internal Server Error: /boka/hantera/[token]/",
+        "RuntimeError: could not read /boka/hantera/[token]/",
+        "Traceback (most recent call last)",
+    )
