@@ -7,6 +7,7 @@ one confirmation e-mail a day, and mail to an address not yet confirmed carries 
 visitor typed (no name, no greeting of their choosing).
 """
 
+from copy import copy
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -123,6 +124,23 @@ def confirm(*, entry, now=None):
         entry.save(update_fields=["confirmed_at", "confirmation_sent_at"])
         _send_confirmed(entry, now)
     return entry
+
+
+def pending_change(change_token):
+    """(entry, the entry as it would be after the change) for the change waiting under this
+    token, or None when there is none (used or replaced). Reads only: the link's page shows
+    the change before the patient confirms it."""
+    entry = (
+        WaitlistEntry.objects.select_related("location", "package", "practitioner")
+        .filter(change_token=change_token, status=WaitlistEntry.Status.WAITING)
+        .first()
+    )
+    if entry is None or not entry.pending_change:
+        return None
+    changed = copy(entry)
+    for name, value in _from_json(entry.pending_change).items():
+        setattr(changed, name, value)
+    return entry, changed
 
 
 @transaction.atomic

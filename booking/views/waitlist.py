@@ -82,10 +82,18 @@ def entry_by_token(token):
 
 
 @never_cache  # patient data: no browser or proxy keeps a copy
+@rate_limit("manage")
+@require_http_methods(["GET", "POST"])
 def waitlist_confirm(request, token):
+    """The link in the sign-up e-mail. Opening it changes nothing, since mail scanners open
+    links too: the patient confirms with the page's button."""
     entry = entry_by_token(token)
-    if entry.status == WaitlistEntry.Status.WAITING:
-        entry = waitlist_signup.confirm(entry=entry)
+    if request.method == "POST":
+        if entry.status == WaitlistEntry.Status.WAITING:
+            waitlist_signup.confirm(entry=entry)
+        return redirect("booking:waitlist-confirm", token=token)
+    if entry.status == WaitlistEntry.Status.WAITING and entry.confirmed_at is None:
+        return render(request, "booking/waitlist_confirm.html", {"entry": entry})
     return render(
         request,
         "booking/waitlist_entry.html",
@@ -94,9 +102,19 @@ def waitlist_confirm(request, token):
 
 
 @never_cache  # patient data: no browser or proxy keeps a copy
+@rate_limit("manage")
+@require_http_methods(["GET", "POST"])
 def waitlist_change(request, token):
-    """The link in the change e-mail: the change asked for takes effect now."""
-    entry = waitlist_signup.confirm_change(change_token=token)
+    """The link in the change e-mail: the page shows the change, and its button makes it."""
+    if request.method == "POST":
+        entry = waitlist_signup.confirm_change(change_token=token)
+    else:
+        waiting = waitlist_signup.pending_change(token)
+        if waiting is not None:
+            entry, changed = waiting
+            context = {"entry": entry, "changed": changed}
+            return render(request, "booking/waitlist_confirm.html", context)
+        entry = None
     if entry is None:
         return render(request, "booking/waitlist_change_gone.html", status=404)
     return render(

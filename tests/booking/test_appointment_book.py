@@ -241,7 +241,7 @@ def waiting(package, email, *, practitioner=None, address="192.0.2.10"):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     entry = WaitlistEntry.objects.get(email=email)
-    assert patient.get(f"/boka/vantelista/bekrafta/{entry.token}/").status_code == 200
+    assert patient.post(f"/boka/vantelista/bekrafta/{entry.token}/").status_code == 302
     if practitioner:
         WaitlistEntry.objects.filter(pk=entry.pk).update(practitioner=practitioner)
     return entry

@@ -137,7 +137,8 @@ def test_the_waitlist_asks_which_specialist_and_offers_only_their_times(
     assert response.status_code == 302
     entry = stockholm.waitlist.get()
     assert entry.practitioner == anna
-    confirmed = client.get(f"/boka/vantelista/bekrafta/{entry.token}/").content.decode()
+    link = f"/boka/vantelista/bekrafta/{entry.token}/"
+    confirmed = client.post(link, follow=True).content.decode()
     assert "hos Anna Andersson" in confirmed
     free = {slot.practitioner_id for slot in waitlist_free_slots(entry)}
     assert free == {anna.pk}

@@ -73,6 +73,11 @@ def test_joining_sends_a_confirmation_link_and_only_confirmed_entries_wait(clien
     confirm = link_in(message, "/boka/vantelista/bekrafta/")
     assert "/boka/vantelista/lamna/" in message.body
 
+    opened = client.get(confirm).content.decode()  # as a mail scanner would, too
+    assert "Bekräfta din plats på väntelistan" in opened and "Bekräfta min plats" in opened
+    assert list(WaitlistEntry.objects.waiting()) == [], "opening the link changes nothing"
+
+    assert client.post(confirm)["Location"] == confirm
     assert "Tack, du står på väntelistan" in client.get(confirm).content.decode()
     assert list(WaitlistEntry.objects.waiting()) == [entry]
 

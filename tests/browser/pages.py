@@ -94,9 +94,10 @@ PAGES = [
     PageSpec("recall-no-thanks", setup=setups.recall_no_thanks),
     PageSpec("waitlist-join", "/boka/stockholm/nybesok/vantelista/"),
     PageSpec("waitlist-joined", "/boka/vantelista/anmald/"),
+    PageSpec("waitlist-confirm", setup=setups.waitlist_confirm),
     PageSpec("waitlist-confirmed", setup=setups.waitlist_confirmed),
     PageSpec("waitlist-confirmed-free-times", setup=setups.waitlist_confirmed_with_free_times),
-    PageSpec("waitlist-change-confirmed", setup=setups.waitlist_change_confirmed),
+    PageSpec("waitlist-change", setup=setups.waitlist_change),
     PageSpec("waitlist-change-gone", setup=setups.waitlist_change_gone, status=404),
     PageSpec("waitlist-offer", setup=setups.waitlist_offer),
     # The shop: cart, checkout, the order's confirmation.

@@ -187,9 +187,15 @@ def waitlist_offer(page, base_url):
     return f"/boka/vantelista/erbjudande/{offer.token}/"
 
 
-def waitlist_confirmed(page, base_url):
+def waitlist_confirm(page, base_url):
+    """The link in the sign-up e-mail, opened: the page with the button that confirms."""
     entry = waitlist_entry(confirmed=False)
     return f"/boka/vantelista/bekrafta/{entry.token}/"
+
+
+def waitlist_confirmed(page, base_url):
+    """The same link once the patient has confirmed with the button."""
+    return f"/boka/vantelista/bekrafta/{waitlist_entry(confirmed=True).token}/"
 
 
 def waitlist_confirmed_with_free_times(page, base_url):
@@ -198,8 +204,9 @@ def waitlist_confirmed_with_free_times(page, base_url):
     return waitlist_confirmed(page, base_url)
 
 
-def waitlist_change_confirmed(page, base_url):
-    """The link in the change e-mail: joining again with other wishes, confirmed from the inbox."""
+def waitlist_change(page, base_url):
+    """The link in the change e-mail (joining again with other wishes), opened: the page shows
+    the change and the button that makes it."""
     with_slots()
     waitlist_entry()
     entry = waitlist_entry(time_of_day="morning")
@@ -209,7 +216,7 @@ def waitlist_change_confirmed(page, base_url):
 
 def waitlist_change_gone(page, base_url):
     """A change link already used (or replaced by a newer one)."""
-    path = waitlist_change_confirmed(page, base_url)
+    path = waitlist_change(page, base_url)
     change_token = path.rstrip("/").rsplit("/", 1)[1]
     waitlist_signup.confirm_change(change_token=change_token)
     return path

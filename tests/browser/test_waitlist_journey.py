@@ -90,6 +90,11 @@ def test_patient_on_the_waitlist_gets_a_time_another_patient_cancelled_in_the_ad
     step(page, "waitlist-joined")
 
     page.goto(link_in(mail_to(PATIENT, "Bekräfta din plats"), site, "/boka/vantelista/bekrafta/"))
+    assert page.locator("h1").inner_text() == "Bekräfta din plats på väntelistan"
+    step(page, "waitlist-confirm")
+    assert WaitlistEntry.objects.get(email=PATIENT).confirmed_at is None, "opening changes nothing"
+    page.get_by_role("button", name="Bekräfta min plats").click()
+    page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Tack, du står på väntelistan"
     step(page, "waitlist-confirmed")
     entry = WaitlistEntry.objects.get(email=PATIENT)

@@ -198,15 +198,23 @@ PAGES = {
         shows="Boka Nybesök",
     ),
     "booking:waitlist-joined": Pin(lambda s: s.joined(), 2, PATIENT, shows="vantar@example.com"),
-    # Links from e-mails that act, cold. The entry, locked and confirmed (3); the e-mail with
-    # the matching free times (location, package, slots, location) queued (2) and sent after
-    # commit (3); the free times shown; footer; +2 sp.
+    # The buttons on pages that links from e-mails open (opening one changes nothing), cold.
+    # Rate limit (5 with its 2 sp; PostgreSQL +1 its lock); the entry, then locked and
+    # confirmed (2); the e-mail with the matching free times (location, package, slots)
+    # queued (4) and sent after commit (3: read, claim, mark sent); +1 sp; a redirect.
     "booking:waitlist-confirm": Pin(
-        lambda s: f"/boka/vantelista/bekrafta/{s.waiting(confirmed=False).token}/", 18, warm=False
+        lambda s: f"/boka/vantelista/bekrafta/{s.waiting(confirmed=False).token}/",
+        20,
+        post=lambda s: {},
+        status=302,
+        shows="/boka/vantelista/bekrafta/",
     ),
-    # The entry locked, the change checked (full_clean: location, package, one waiting entry,
-    # 2 constraints) and saved; then the same as above; +4 sp.
-    "booking:waitlist-change": Pin(lambda s: s.change_link(), 26, warm=False, shows="är ändrad"),
+    # Rate limit as above; the entry locked, the change checked (full_clean: location,
+    # package, one waiting entry, 2 constraints, +2 sp) and saved; the e-mail as above; the
+    # free times shown, the versions (footer); +1 sp.
+    "booking:waitlist-change": Pin(
+        lambda s: s.change_link(), 30, post=lambda s: {}, shows="är ändrad"
+    ),
     # POSTs, cold. Rate limit (3), location, package, the slot, "first free" candidates (3),
     # the hold (5: the slot locked, holds per address, overlaps, reservation and hold made),
     # the new session (2), +6 sp; PostgreSQL: +1 the rate lock, +1 the holds-per-address lock.

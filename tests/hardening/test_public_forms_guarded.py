@@ -64,8 +64,8 @@ def booked(slot):
     return Booking.objects.get()
 
 
-def open_offer(slot):
-    entry = WaitlistEntry.objects.create(
+def on_the_waitlist(slot, **fields):
+    return WaitlistEntry.objects.create(
         location=slot.location,
         package=TreatmentPackage.objects.get(slug="nybesok"),
         earliest_date=timezone.localdate(),
@@ -74,9 +74,17 @@ def open_offer(slot):
         email="vantar@example.com",
         phone="+46701234567",
         personnummer="198507099805",
-        confirmed_at=timezone.now(),
+        **{"confirmed_at": timezone.now(), **fields},
     )
-    return waitlist.make_offer(entry=entry, slot=slot)
+
+
+def open_offer(slot):
+    return waitlist.make_offer(entry=on_the_waitlist(slot), slot=slot)
+
+
+def change_waiting(slot):
+    entry = on_the_waitlist(slot, pending_change={"time_of_day": "morning"}, change_token="c" * 32)
+    return f"/boka/vantelista/andra/{entry.change_token}/"
 
 
 def moving(slot):
@@ -128,6 +136,22 @@ CASES = {
     "joining the waitlist": (
         "waitlist",
         lambda client, slot: (JOIN, join_data(), WaitlistEntry.objects.count),
+    ),
+    "confirming a waitlist place": (
+        "manage",
+        lambda client, slot: (
+            f"/boka/vantelista/bekrafta/{on_the_waitlist(slot, confirmed_at=None).token}/",
+            {},
+            WaitlistEntry.objects.filter(confirmed_at__isnull=False).count,
+        ),
+    ),
+    "confirming a waitlist change": (
+        "manage",
+        lambda client, slot: (
+            change_waiting(slot),
+            {},
+            WaitlistEntry.objects.filter(time_of_day="morning").count,
+        ),
     ),
     "accepting an offer": (
         "offer",
