@@ -126,36 +126,35 @@ def confirm(*, entry, now=None):
     return entry
 
 
+def _with_change(entries, change_token):
+    """The waiting entry with a change under this token, or None (used or replaced)."""
+    entry = entries.filter(change_token=change_token, status=WaitlistEntry.Status.WAITING).first()
+    return entry if entry is not None and entry.pending_change else None
+
+
+def _apply_change(entry):
+    for name, value in _from_json(entry.pending_change).items():
+        setattr(entry, name, value)
+    return entry
+
+
 def pending_change(change_token):
     """(entry, the entry as it would be after the change) for the change waiting under this
-    token, or None when there is none (used or replaced). Reads only: the link's page shows
-    the change before the patient confirms it."""
-    entry = (
-        WaitlistEntry.objects.select_related("location", "package", "practitioner")
-        .filter(change_token=change_token, status=WaitlistEntry.Status.WAITING)
-        .first()
-    )
-    if entry is None or not entry.pending_change:
-        return None
-    changed = copy(entry)
-    for name, value in _from_json(entry.pending_change).items():
-        setattr(changed, name, value)
-    return entry, changed
+    token, or None when there is none. Reads only: the link's page shows the change before
+    the patient confirms it."""
+    related = WaitlistEntry.objects.select_related("location", "package", "practitioner")
+    entry = _with_change(related, change_token)
+    return None if entry is None else (entry, _apply_change(copy(entry)))
 
 
 @transaction.atomic
 def confirm_change(*, change_token, now=None):
     """Apply the change waiting under this token; None when there is none (used or replaced)."""
     now = now or timezone.now()
-    entry = (
-        WaitlistEntry.objects.select_for_update()
-        .filter(change_token=change_token, status=WaitlistEntry.Status.WAITING)
-        .first()
-    )
-    if entry is None or not entry.pending_change:
+    entry = _with_change(WaitlistEntry.objects.select_for_update(), change_token)
+    if entry is None:
         return None
-    for name, value in _from_json(entry.pending_change).items():
-        setattr(entry, name, value)
+    _apply_change(entry)
     entry.pending_change, entry.change_token, entry.confirmation_sent_at = None, None, None
     entry.confirmed_at = entry.confirmed_at or now
     entry.full_clean()

@@ -107,21 +107,15 @@ def waitlist_confirm(request, token):
 def waitlist_change(request, token):
     """The link in the change e-mail: the page shows the change, and its button makes it."""
     if request.method == "POST":
-        entry = waitlist_signup.confirm_change(change_token=token)
-    else:
-        waiting = waitlist_signup.pending_change(token)
-        if waiting is not None:
-            entry, changed = waiting
-            context = {"entry": entry, "changed": changed}
-            return render(request, "booking/waitlist_confirm.html", context)
-        entry = None
-    if entry is None:
-        return render(request, "booking/waitlist_change_gone.html", status=404)
-    return render(
-        request,
-        "booking/waitlist_entry.html",
-        {"entry": entry, "changed": True, "free_slots": free_slots_of(entry)},
-    )
+        if entry := waitlist_signup.confirm_change(change_token=token):
+            context = {"entry": entry, "changed": True, "free_slots": free_slots_of(entry)}
+            return render(request, "booking/waitlist_entry.html", context)
+    elif waiting := waitlist_signup.pending_change(token):
+        entry, changed = waiting
+        return render(
+            request, "booking/waitlist_confirm.html", {"entry": entry, "changed": changed}
+        )
+    return render(request, "booking/waitlist_change_gone.html", status=404)
 
 
 def free_slots_of(entry):

@@ -27,7 +27,6 @@ import time_machine
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from booking import waitlist
 from booking.models import Recall
 from tests.browser import setups
 from tests.shop.conftest import HEEL_CUPS, LASER, add, check_out, pickup
@@ -83,9 +82,7 @@ class Site:
 
     @cached_property
     def offer(self):
-        entry = self.waiting()
-        slot = waitlist.matching_free_slots(entry)[0]
-        return waitlist.make_offer(entry=entry, slot=slot, by_staff=True)
+        return setups.first_offer(self.waiting())
 
     def priced(self, path):
         setups.set_test_prices()
