@@ -16,7 +16,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from clinic.mail import queue_email
@@ -227,12 +229,15 @@ def withdraw_open_offers(entry, now=None):
 
 
 def waiting(*, location, package, email):
-    """The e-mail's entries waiting for the package at the location (`location` may be an
-    OuterRef: services.book_slot asks in the query that fetches the slot)."""
+    """The e-mail's entries waiting for the package at the location, the e-mail's case aside.
+    `location` may be an OuterRef and `email` an expression: services.slot_for_booking asks
+    in the query that fetches the slot."""
+    if isinstance(email, str):
+        email = Value(email)
     return WaitlistEntry.objects.filter(
+        Exact(Upper("email"), Upper(email)),
         location=location,
         package=package,
-        email__iexact=email,
         status=WaitlistEntry.Status.WAITING,
     )
 

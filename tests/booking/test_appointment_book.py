@@ -380,6 +380,25 @@ def test_a_practitioner_who_does_not_perform_a_package_is_never_offered_for_it(c
     assert "Fotspecialisten utför inte den behandlingen." in message
 
 
+def test_the_booking_rules_are_asked_of_todays_data_not_of_the_first_bookings(client, stockholm):
+    """The booking's locked read is written once per package (booking/prepared.py): what it
+    asks must still be the data of each booking."""
+    day = in_days()
+    first, second = specialist(stockholm), colleague(stockholm, "Karin Lind")
+    nybesok = TreatmentPackage.objects.get(slug="nybesok")
+    mine = make_starts(first, stockholm, day, "09:00", "09:00", works_until="10:00")["09:00"]
+    hers = make_starts(second, stockholm, day, "11:00", "11:00", works_until="12:00")["11:00"]
+    details = f"/boka/stockholm/{nybesok.slug}/uppgifter/"
+    assert client.post(details, patient_data(mine)).status_code == 302
+
+    second.excluded_packages.add(nybesok)
+    response = client.post(details, patient_data(hers, email="karins@example.com"))
+    assert "Fotspecialisten utför inte den behandlingen." in response.content.decode()
+    second.excluded_packages.remove(nybesok)
+    assert client.post(details, patient_data(hers, email="karins@example.com")).status_code == 302
+    assert Booking.objects.filter(status="booked").count() == 2
+
+
 def test_first_free_gives_the_time_to_the_practitioner_with_the_fewest_visits_that_day(
     stockholm,
 ):

@@ -119,6 +119,7 @@ def test_booking_a_time_straight_away_takes_no_more_queries_than_the_bench_allow
     #   1 the location and the package offered there (one row of their through table)
     #   2 the session
     #   3 the slot, locked, with the rules, "held by this session?" and "on the waitlist?"
+    #     (a query written once per package: booking/prepared.py)
     #   4 INSERT the reservation   5 INSERT the booking   6 INSERT the e-mail into the outbox
     #   after commit, the e-mail: 7 claim   8 read   9 mark sent
     # Inside a test the transaction is a savepoint: 2 more.

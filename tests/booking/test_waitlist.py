@@ -219,6 +219,16 @@ def test_booking_any_time_for_the_package_leaves_the_waitlist(client, stockholm)
     assert entry.status == "booked"
 
 
+def test_booking_leaves_the_waitlist_whatever_the_case_of_the_e_mail_and_only_that_e_mail(
+    client, stockholm
+):
+    entry = waiting("Asa_Berg@Example.com")
+    lookalike = waiting("asaxberg@example.com")  # "_" is no wildcard
+    client.post(DETAILS, patient_data(make_slot(stockholm, days=6), email="asa_berg@example.COM"))
+    entry.refresh_from_db(), lookalike.refresh_from_db()
+    assert (entry.status, lookalike.status) == ("booked", "waiting")
+
+
 def test_a_patient_and_a_slot_each_have_at_most_one_open_offer(client, stockholm):
     first_slot, second_slot = make_slot(stockholm, days=5, hour=9), make_slot(stockholm, hour=11)
     entry, other = waiting("first@example.com"), waiting("other@example.com")
