@@ -162,17 +162,21 @@ def test_a_day_prints_on_one_page(visit, site, clinic_day):
     assert "Cilla Berg" in printed and "Boka åt patient" not in printed  # no buttons on paper
 
 
-def test_a_week_prints_one_day_a_page(visit, site, clinic_day):
+def test_a_week_prints_a_page_per_working_day_and_no_page_per_empty_day(visit, site, clinic_day):
     page = visit(None, width=DESKTOP)
     log_in(page, site, "/boka/personal/kalender/stockholm/vecka/")
-    days = page.locator(".cal-week .cal-day").count()
-    assert days >= 5
+    days = page.locator(".cal-week .cal-day")
+    working = page.locator(".cal-week .cal-day:not(:has(.cal-empty))").count()
+    assert days.count() == 5 and working == 2  # Monday to Friday; work on Wednesday, Thursday
+    assert days.last.locator(".cal-empty").count() == 1  # the week ends without work
     on_screen = page.inner_text("main")
     assert "Nästa vecka" in on_screen and "Ledigt" in on_screen
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4")
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
-    assert pages == days, "each day on a page of its own, and no blank page after the last"
+    # Monday and Tuesday above Wednesday, Thursday, Friday: three sheets, not five, and no
+    # blank page after the last.
+    assert pages == working + 1
     printed = page.inner_text("main")
     assert "Cilla Berg" in printed and "Nybesök" in printed
     assert "Nästa vecka" not in printed and "Ledigt" not in printed  # no navigation, no gaps
