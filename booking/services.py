@@ -21,7 +21,6 @@ from .errors import (
 )
 from .ics import booking_calendar
 from .models import Booking, Recall, Reservation, Slot, SlotHold, WaitlistOffer
-from .prepared import Param
 from .reservations import raise_taken, release, release_ended, reserve, reserve_in_transaction
 from .rules import Patient, check_bookable, rule_annotations
 from .weeks import day_bounds
@@ -162,18 +161,20 @@ def slot_for_booking(slot_id, *, package, holder, email):
     (booking/prepared.py): building it was half the booking's work."""
 
     def build():
-        held = SlotHold.objects.active(now=Param("now", DateTimeField())).filter(
-            holder=Param("holder", CharField()), slot=OuterRef("pk")
+        held = SlotHold.objects.active(now=prepared.Param("now", DateTimeField())).filter(
+            holder=prepared.Param("holder", CharField()), slot=OuterRef("pk")
         )
         on_waitlist = waitlist.waiting(
-            location=OuterRef("location"), package=package, email=Param("email", CharField())
+            location=OuterRef("location"),
+            package=package,
+            email=prepared.Param("email", CharField()),
         )
         return (
             Slot.objects.select_for_update(of=("self",))
             .annotate(
                 **rule_annotations(package), held=Exists(held), on_waitlist=Exists(on_waitlist)
             )
-            .filter(pk=Param("slot", IntegerField()))
+            .filter(pk=prepared.Param("slot", IntegerField()))
         )
 
     found = prepared.run(
