@@ -4,16 +4,17 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from clinic.locks import lock
 
 from .errors import SlotTaken, TooManyHolds
 from .models import Reservation, Slot, SlotHold
 from .reservations import reserve
 
 SESSION_KEY = "booking_holder"
-ADDRESS_LOCK = 1  # the first key of booking's advisory locks: holds per client address
 
 
 def session_holder(request) -> str:
@@ -27,18 +28,6 @@ def current_hold(holder):
     return SlotHold.objects.active().filter(holder=holder).select_related("slot").first()
 
 
-def lock_address(address):
-    """Take the lock that keeps HOLDS_PER_ADDRESS true: one hold-taker per client address at a
-    time, until the transaction ends (otherwise two at once could both count two and take a
-    third). PostgreSQL: an advisory lock on the address; SQLite serialises every write
-    transaction already (settings: transaction_mode IMMEDIATE)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [ADDRESS_LOCK, address]
-            )
-
-
 @transaction.atomic
 def hold_slot(*, slot, package, holder, client_address=None, minutes=None, now=None) -> SlotHold:
     """Hold the time for the package from the slot's start for the holder, releasing any other
@@ -48,7 +37,9 @@ def hold_slot(*, slot, package, holder, client_address=None, minutes=None, now=N
     expires = now + timedelta(minutes=minutes or settings.HOLD_MINUTES)
     slot = Slot.objects.select_related("practitioner").get(pk=slot.pk)
     if client_address:
-        lock_address(client_address)
+        # HOLDS_PER_ADDRESS: one hold-taker per address at a time, or two at once could
+        # both count two and take a third.
+        lock("holds per address", client_address)
         held = SlotHold.objects.active(now).filter(client_address=client_address)
         if held.exclude(holder=holder).count() >= settings.HOLDS_PER_ADDRESS:
             raise TooManyHolds

@@ -21,10 +21,11 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections, router, transaction
+from django.db import router, transaction
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
+from .locks import lock
 from .net import counted_address
 
 logger = logging.getLogger(__name__)
@@ -37,9 +38,8 @@ def _rate_key(group, request):
 
 def counter_lock(name):
     """The lock that keeps a client's counters exact when they live in the database cache,
-    whose incr() is a read and a write: one counting request per client and kind at a time,
-    until the transaction ends. PostgreSQL: an advisory lock; SQLite serialises every write
-    transaction already (settings: transaction_mode IMMEDIATE). Redis counts atomically."""
+    whose incr() is a read and a write: one counting request per client and kind at a time
+    (clinic.locks). Redis counts atomically: no lock."""
     counters = caches[settings.RATELIMIT_USE_CACHE]
     if not (getattr(settings, "RATELIMIT_ENABLE", True) and isinstance(counters, DatabaseCache)):
         return nullcontext()
@@ -49,9 +49,7 @@ def counter_lock(name):
 @contextmanager
 def _locked(alias, name):
     with transaction.atomic(using=alias):
-        if connections[alias].vendor == "postgresql":
-            with connections[alias].cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [RATE_LOCK, name])
+        lock("rate counters", name, using=alias)
         yield
 
 
@@ -68,9 +66,6 @@ def rates_of(group):
     except KeyError:
         raise ImproperlyConfigured(f"PUBLIC_POST_RATES has no rate for {group!r}") from None
     return [rates] if isinstance(rates, str) else list(rates)
-
-
-RATE_LOCK = 2  # the first key of the site's advisory locks for rate counters (holds: 1)
 
 
 def _usage(request, group, rate):
