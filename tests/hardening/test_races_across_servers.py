@@ -196,8 +196,9 @@ def test_twenty_sessions_choosing_one_time_through_two_servers_give_one_hold(
 def test_twelve_sessions_from_one_address_at_once_hold_no_more_than_the_limit(
     gunicorn_servers, content
 ):
-    """HOLDS_PER_ADDRESS (3) holds its own lock (clinic.locks, taken in booking.holds): twelve sessions
-    behind one address, each choosing another time at the same moment, get three holds."""
+    """HOLDS_PER_ADDRESS (3) holds its own lock (clinic.locks, taken in booking.holds): twelve
+    sessions behind one address, each choosing another time at the same moment, get three
+    holds."""
     location = Location.objects.get(slug="stockholm")
     day = timezone.localdate() + timedelta(days=3)
     starts = [
