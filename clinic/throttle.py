@@ -14,7 +14,7 @@ database), so every process and server counts together.
 """
 
 import logging
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
@@ -36,18 +36,16 @@ def _rate_key(group, request):
     return counted_address(request) or "unknown"
 
 
+@contextmanager
 def counter_lock(name):
     """The lock that keeps a client's counters exact when they live in the database cache,
     whose incr() is a read and a write: one counting request per client and kind at a time
     (clinic.locks). Redis counts atomically: no lock."""
     counters = caches[settings.RATELIMIT_USE_CACHE]
     if not (getattr(settings, "RATELIMIT_ENABLE", True) and isinstance(counters, DatabaseCache)):
-        return nullcontext()
-    return _locked(router.db_for_write(counters.cache_model_class), name)
-
-
-@contextmanager
-def _locked(alias, name):
+        yield
+        return
+    alias = router.db_for_write(counters.cache_model_class)
     with transaction.atomic(using=alias):
         lock("rate counters", name, using=alias)
         yield
