@@ -3,14 +3,14 @@
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Count, DateTimeField, Exists, IntegerField, OuterRef
+from django.db.models import CharField, Count, DateTimeField, Exists, F, IntegerField, OuterRef
 from django.utils import timezone
 
-from clinic.mail import queue_email
+from clinic.models import Practitioner
 
 from . import prepared, waitlist
+from .emails import send_booking_email
 from .errors import (
     BookingError,
     ChangeNotAllowed,
@@ -19,7 +19,6 @@ from .errors import (
     SlotTaken,
     StatusChangeNotAllowed,
 )
-from .ics import booking_calendar
 from .models import Booking, Recall, Reservation, Slot, SlotHold, WaitlistOffer
 from .reservations import raise_taken, release, release_ended, reserve, reserve_in_transaction
 from .rules import Patient, check_bookable, rule_annotations
@@ -119,6 +118,10 @@ def _book(*, slot_id, package, patient, request_token, holder, by_staff, locatio
         if slot.location_id != location.pk:
             raise SlotNotBookable("Tiden finns på en annan mottagning.")
         slot.location = location  # for the e-mail, without a query
+    # The e-mail names the specialist: their name came with the locked read.
+    slot.practitioner = Practitioner.from_db(
+        slot._state.db, ["id", "name"], [slot.practitioner_id, slot.practitioner_name]
+    )
     check_bookable(slot=slot, package=package)
     hold = (
         SlotHold.objects.active().filter(holder=holder, slot=slot).select_related("reservation")
@@ -143,6 +146,7 @@ def _book(*, slot_id, package, patient, request_token, holder, by_staff, locatio
     booking.reservation = reserve_in_transaction(
         slot=slot, package=package, reservation=hold and hold.reservation
     )
+    booking.reservation.practitioner = slot.practitioner
     booking.save()
     if hold:
         hold.delete()  # the reservation is the booking's now
@@ -156,9 +160,10 @@ def _book(*, slot_id, package, patient, request_token, holder, by_staff, locatio
 def slot_for_booking(slot_id, *, package, holder, email):
     """The slot, locked, and in the same query what booking it asks: the rules
     (rules.rule_annotations), whether `holder` holds it (`held`) and whether `email` waits on
-    the waitlist for the package there (`on_waitlist`); not its location or practitioner.
+    the waitlist for the package there (`on_waitlist`); not its location.
     The query is written once per package and run with each booking's values
-    (booking/prepared.py): building it was half the booking's work."""
+    (booking/prepared.py): building it was half the booking's work. The practitioner's name
+    comes too (`practitioner_name`), for the e-mail."""
 
     def build():
         held = SlotHold.objects.active(now=prepared.Param("now", DateTimeField())).filter(
@@ -172,7 +177,10 @@ def slot_for_booking(slot_id, *, package, holder, email):
         return (
             Slot.objects.select_for_update(of=("self",))
             .annotate(
-                **rule_annotations(package), held=Exists(held), on_waitlist=Exists(on_waitlist)
+                **rule_annotations(package),
+                held=Exists(held),
+                on_waitlist=Exists(on_waitlist),
+                practitioner_name=F("practitioner__name"),
             )
             .filter(pk=prepared.Param("slot", IntegerField()))
         )
@@ -332,62 +340,6 @@ def set_note(*, booking, note):
     booking.save(update_fields=["staff_note"])
     logger.info("booking %s note %s", booking.pk, "set" if note else "removed")
     return booking
-
-
-def send_booking_email(booking, kind, *, key_suffix="", **extra):
-    """Queue the patient's e-mail of this kind; a booking without e-mail (staff) gets none."""
-    if not booking.email:
-        return
-    sequence = {
-        "confirmed": 0,
-        "moved": 1,
-        "moved_by_clinic": 1,
-        "cancelled": 2,
-        "cancelled_by_clinic": 2,
-        "reminder": 0,
-    }[kind]
-    attachments = []
-    if kind != "reminder":
-        cancelled = kind.startswith("cancelled")
-        ics = booking_calendar(booking, cancelled=cancelled, sequence=sequence)
-        attachments.append(("besok.ics", ics, "text/calendar"))
-    key = f"booking-{kind}:{booking.pk}" + (f":{key_suffix}" if key_suffix else "")
-    queue_email(
-        key=key,
-        to=[booking.email],
-        template=f"booking/email/{kind}",
-        context={"booking": booking, "location": booking.slot.location, **extra},
-        attachments=attachments,
-    )
-
-
-def send_reminders(*, now=None):
-    """Queue one reminder per upcoming booking within the reminder window; returns how many."""
-    now = now or timezone.now()
-    due = (
-        Booking.objects.exclude(email="")
-        .filter(
-            status=Booking.Status.BOOKED,
-            reminder_sent_at__isnull=True,
-            slot__start__gt=now,
-            slot__start__lte=now + timedelta(hours=settings.BOOKING_REMINDER_HOURS),
-        )
-        .values_list("pk", flat=True)
-    )
-    sent = 0
-    for pk in list(due):
-        with transaction.atomic():
-            # The conditional update claims the reminder: run twice, or twice at once, sends once.
-            claimed = Booking.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(
-                reminder_sent_at=now
-            )
-            if claimed:
-                booking = Booking.objects.select_related(
-                    "slot__location", "package", "reservation"
-                ).get(pk=pk)
-                send_booking_email(booking, "reminder")
-                sent += 1
-    return sent
 
 
 @transaction.atomic

@@ -71,6 +71,7 @@ def test_patient_books_from_the_article_and_gets_a_confirmation(client, slots):
     assert "Bokningsbekräftelse" in message.subject
     assert (f"http://testserver/boka/hantera/{booking.token}/" in message.body) == changeable
     assert "Hälsingegatan 2" in message.body and "880\u00a0kr" in message.body
+    assert "Fotspecialist" not in message.body  # the fixtures name no specialist
     name, ics, mimetype = message.attachments[0]
     assert (name, mimetype) == ("besok.ics", "text/calendar")
     event = Calendar.from_ical(ics).walk("VEVENT")[0]

@@ -4,6 +4,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from booking.models import Booking, Slot, WeeklySchedule
@@ -90,6 +91,7 @@ def test_patients_choose_first_free_or_the_named_specialist(client, anna, stockh
     assert booking.practitioner == anna
     confirmation = client.get(booked["Location"]).content.decode()
     assert "<dt>Fotspecialist</dt><dd>Anna Andersson</dd>" in confirmation
+    assert "Fotspecialist: Anna Andersson\n" in mail.outbox[-1].body
 
 
 def test_a_location_with_one_specialist_offers_no_choice(client, content, stockholm):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from booking.services import send_reminders
+from booking.emails import send_reminders
 
 
 class Command(BaseCommand):
