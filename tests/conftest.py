@@ -94,9 +94,18 @@ def _rate_limit_counters_end_with_the_test(request, django_db_blocker):
             caches["shared"].clear()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database starts with the clinic's own content, loaded once per run (loading
+    it for each test was a third of the booking tests' time); each test's rollback keeps it."""
+    with django_db_blocker.unblock():
+        call_command("load_clinic_content", verbosity=0)
+
+
 @pytest.fixture
 def content(db):
-    """The clinic's own content, loaded from fixtures/ exactly as `make run` loads it."""
+    """The clinic's own content, loaded from fixtures/ exactly as `make run` loads it: there
+    from the start, and loaded again after a transactional test's flush emptied the tables."""
     call_command("load_clinic_content", verbosity=0)
     booking_state_version_moves_at_once()
 
