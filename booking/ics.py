@@ -20,10 +20,12 @@ def booking_calendar(booking, *, cancelled=False, sequence=0) -> str:
     event.add("summary", f"{booking.package.name} – Ortomed fotspecialister")
     address = ", ".join(p for p in [location.name, location.full_address] if p)
     event["location"] = vText(address)
+    specialist = booking.practitioner.name  # unnamed ones are not written out
     event.add(
         "description",
         f"{booking.package.name}, {booking.price} kr, betalas på mottagningen.\n"
-        f"{location.street_address}, {location.landmark}.",
+        + (f"Fotspecialist: {specialist}.\n" if specialist else "")
+        + f"{location.street_address}, {location.landmark}.",
     )
     if location.email:
         organizer = vCalAddress(f"mailto:{location.email}")

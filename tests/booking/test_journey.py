@@ -78,6 +78,7 @@ def test_patient_books_from_the_article_and_gets_a_confirmation(client, slots):
     assert event.decoded("dtstart") == slot.start
     assert event.decoded("dtend") == slot.start + timedelta(minutes=60)
     assert "Hälsingegatan 2" in str(event["location"])
+    assert "Fotspecialist" not in str(event["description"])
 
 
 def test_patient_moves_then_cancels_from_the_manage_link(client, stockholm, nybesok):

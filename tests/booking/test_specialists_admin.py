@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone
+from icalendar import Calendar
 
 from booking.models import Booking, Slot, WeeklySchedule
 from booking.schedule import generate_slots
@@ -92,6 +93,8 @@ def test_patients_choose_first_free_or_the_named_specialist(client, anna, stockh
     confirmation = client.get(booked["Location"]).content.decode()
     assert "<dt>Fotspecialist</dt><dd>Anna Andersson</dd>" in confirmation
     assert "Fotspecialist: Anna Andersson\n" in mail.outbox[-1].body
+    calendar = Calendar.from_ical(mail.outbox[-1].attachments[0][1])
+    assert "Fotspecialist: Anna Andersson." in str(calendar.walk("VEVENT")[0]["description"])
 
 
 def test_a_location_with_one_specialist_offers_no_choice(client, content, stockholm):
