@@ -18,7 +18,7 @@ LIGHTHOUSE: the pages `make lighthouse` audits (a report, not a test).
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import setups
+from tests import setups
 
 
 @dataclass(frozen=True)

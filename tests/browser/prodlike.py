@@ -89,7 +89,7 @@ def _wait_until_up(url, process, timeout=30):
 
 
 def _set_test_prices(env, log):
-    from .setups import TEST_PRICES
+    from tests.setups import TEST_PRICES
 
     code = (
         "from shop.models import Product\n"

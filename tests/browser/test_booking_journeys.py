@@ -12,8 +12,8 @@ import re
 import pytest
 
 from booking.models import Booking
+from tests import setups
 
-from . import setups
 from .conftest import DESKTOP, PHONE
 from .pages import ARTICLE
 

@@ -7,8 +7,7 @@ import pytest
 from django.utils import timezone
 
 from clinic.models import Location
-
-from . import setups
+from tests import setups
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,8 @@ import re
 import pytest
 
 from shop.models import Order, Product
+from tests import setups
 
-from . import setups
 from .conftest import PHONE
 
 pytestmark = pytest.mark.browser

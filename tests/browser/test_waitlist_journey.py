@@ -16,9 +16,9 @@ from django.utils import timezone
 from booking import services
 from booking.models import Booking, Slot, WaitlistEntry, WaitlistOffer
 from booking.weeks import this_monday, week_param
+from tests import setups
 from tests.booking.conftest import specialist
 
-from . import setups
 from .conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser

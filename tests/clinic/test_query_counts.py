@@ -28,7 +28,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from booking.models import Recall
-from tests.browser import setups
+from tests import setups
 from tests.shop.conftest import HEEL_CUPS, LASER, add, check_out, pickup
 
 # Not marked `calendar`: every test here runs at the fixed clock below.

@@ -1,4 +1,5 @@
-"""The state the booking and shop pages need, for pages.py and the journeys.
+"""The state the booking and shop pages need: for the browser's page types (browser/pages.py)
+and journeys, and for the query-count pins (clinic/test_query_counts.py).
 
 Each `setup(page, base_url) -> path` prepares what a page type needs and returns the path to
 open. Most work through the ORM (the test thread shares the live server's database); the
