@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from clinic.groups import sync_groups
+from clinic.models import Location
 from tests import clock
 from tests.servers import collect_static, database_url, running_servers
 
@@ -100,6 +101,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
     it for each test was a third of the booking tests' time); each test's rollback keeps it."""
     with django_db_blocker.unblock():
         call_command("load_clinic_content", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _transactional_tests_start_without_the_runs_content(request):
+    """The content loaded once per run is for the tests that roll back. A transactional test
+    starts, whatever ran before it, from the empty tables every transactional test's flush
+    leaves, and asks for `content` if it needs it: the first of them flushes the run's load."""
+    if is_transactional(request):
+        request.getfixturevalue("transactional_db")
+        if Location.objects.exists():
+            call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture
