@@ -21,6 +21,7 @@ from tests.servers import ROOT, database_url, server_env
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DOWN = "tests.mail_backends.DownBackend"
+SECOND_REFUSED = "tests.mail_backends.SecondRefusedBackend"
 COUNTING = "tests.mail_backends.ConnectionCountingBackend"
 
 
@@ -105,6 +106,28 @@ def test_a_server_that_is_down_costs_one_try_a_round_and_the_failed_message_goes
     assert not OutboxEmail.objects.pending().exists()
 
 
+def test_a_failure_mid_round_keeps_what_was_sent_and_lets_the_rest_go_untried(settings):
+    settings.OUTBOX_WORKER = True
+    for key in ("a", "b", "c"):
+        queue(key)
+    settings.EMAIL_BACKEND = SECOND_REFUSED
+    out = StringIO()
+    call_command("send_outbox", stdout=out)
+    assert out.getvalue().strip() == "sent 1, failed 1"
+    rows = OutboxEmail.objects.values_list("key", "attempts", "claimed_at", "sent_at")
+    state = {
+        key: (attempts, claimed is None, sent is not None) for key, attempts, claimed, sent in rows
+    }
+    # a sent; b tried once and let go; c never tried, as it was.
+    assert state == {"a": (1, False, True), "b": (1, True, False), "c": (0, True, False)}
+    assert "ConnectionResetError" in OutboxEmail.objects.get(key="b").last_error
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("send_outbox", verbosity=0)
+    assert sorted(m.to[0] for m in mail.outbox) == ["patient@example.com"] * 3
+    assert not OutboxEmail.objects.pending().exists()
+
+
 def test_the_same_key_is_queued_once():
     queue("same")
     queue("same")
@@ -116,16 +139,18 @@ def test_the_same_key_is_queued_once():
 
 
 @pytest.fixture
-def worker(settings):
+def worker(settings, request):
     """The outbox worker running beside the test, as beside gunicorn. On PostgreSQL it waits
-    for notices up to 30 s at a time, so an e-mail sent in less shows a notice woke it."""
+    for notices up to 30 s at a time, so an e-mail sent in less shows a notice woke it; then
+    it gathers for `gather` seconds (indirect parameter; 0.1 as in production)."""
     settings.OUTBOX_WORKER = True
     postgresql = connection.vendor == "postgresql"
     stop = threading.Event()
+    gather = getattr(request, "param", 0.1)
 
     def run():
         try:
-            follow(stop=stop.is_set, wait=30 if postgresql else 0.02)
+            follow(stop=stop.is_set, wait=30 if postgresql else 0.02, gather=gather)
         finally:
             connection.close()  # this thread's own
 
@@ -167,6 +192,21 @@ def test_the_worker_sends_each_new_message_as_its_transaction_commits(worker):
     assert eventually(lambda: len(mail.outbox) == 2)
     assert [m.subject for m in mail.outbox] == ["Hej Åsa", "Hej Åsa"]
     assert not OutboxEmail.objects.pending().exists()
+
+
+@pytest.mark.parametrize("worker", [1.0], indirect=True)  # a busy machine has a second
+def test_the_worker_sends_the_commits_of_a_busy_moment_in_one_round(worker, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("woken by notices only on PostgreSQL (DATABASE_URL=...)")
+    queue("first")  # once it is sent, the worker is waiting for notices
+    assert eventually(lambda: len(mail.outbox) == 1)
+    settings.EMAIL_BACKEND = COUNTING
+    ConnectionCountingBackend.connections = 0
+    for key in ("a", "b", "c", "d", "e"):
+        queue(key)  # five commits, five notices
+    assert eventually(lambda: len(mail.outbox) == 6)
+    assert ConnectionCountingBackend.connections == 1, "one round, not one a message"
+    assert OutboxEmail.objects.filter(sent_at__isnull=False, attempts=1).count() == 6
 
 
 def test_the_worker_tries_a_message_once_and_leaves_retries_to_cron(worker, settings):

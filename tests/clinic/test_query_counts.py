@@ -198,10 +198,11 @@ PAGES = {
     # The buttons on pages that links from e-mails open (opening one changes nothing), cold.
     # Rate limit (5 with its 2 sp; PostgreSQL +1 its lock); the entry, then locked and
     # confirmed (2); the e-mail with the matching free times (location, package, slots)
-    # queued (4) and sent after commit (3: read, claim, mark sent); +1 sp; a redirect.
+    # queued (4) and sent after commit (3: read and lock, claim, mark sent; +1 sp: the
+    # claim's transaction); +1 sp; a redirect.
     "booking:waitlist-confirm": Pin(
         lambda s: f"/boka/vantelista/bekrafta/{s.waiting(confirmed=False).token}/",
-        20,
+        22,
         post=lambda s: {},
         status=302,
         shows="/boka/vantelista/bekrafta/",
@@ -210,7 +211,7 @@ PAGES = {
     # package, one waiting entry, 2 constraints, +2 sp) and saved; the e-mail as above; the
     # free times shown, the versions (footer); +1 sp.
     "booking:waitlist-change": Pin(
-        lambda s: s.change_link(), 30, post=lambda s: {}, shows="är ändrad"
+        lambda s: s.change_link(), 32, post=lambda s: {}, shows="är ändrad"
     ),
     # POSTs, cold. Rate limit (3), location, package, the slot, "first free" candidates (3),
     # the hold (5: the slot locked, holds per address, overlaps, reservation and hold made),
