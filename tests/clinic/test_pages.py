@@ -30,6 +30,8 @@ def test_every_page_shares_the_base_with_navigation_skip_link_and_footer(client,
         assert "vid Vasaparken och Odenplan" in html, url
         assert "vid Järntorget" in html, url
         assert html.count("<h1") == 1, url
+        for tag in ("og:title", "og:description"):  # the site's own, where a page has none
+            assert f'<meta property="{tag}" content="">' not in html, (url, tag)
 
 
 def test_treatments_page_lists_packages_with_swedish_prices(client, content):
@@ -48,6 +50,7 @@ def test_treatment_page_shows_problems_solutions_and_booking(client, content):
     assert "Försäkringsbolagen, Göteborgsstad, allsvenska fotbollsklubbar" in html
     assert "Boka tid för diagnos och inlägg" in html
     assert "/boka/stockholm/diagnos-1-par-halkoppar/" in html
+    assert '<meta property="og:title" content="Hälkoppar eller skoinlägg för avlastning">' in html
 
 
 def test_product_without_price_says_available_on_request(client, content):

@@ -184,6 +184,9 @@ def test_article_has_its_own_title_description_canonical_and_open_graph(page):
     assert '<meta name="description" content="Hälkuddesyndrom: smärta under hälen' in html
     assert '<link rel="canonical" href="http://testserver/besvar/halkuddesyndrom/">' in html
     assert '<meta property="og:type" content="article">' in html
+    # A shared link shows the article's own title and description, not the site's.
+    assert '<meta property="og:title" content="Hälkuddesyndrom: smärta i en eller båda' in html
+    assert '<meta property="og:description" content="Hälkuddesyndrom: smärta under hälen' in html
     assert '<html lang="sv">' in html
 
 
