@@ -5,17 +5,35 @@ booking/models/slots.py): this module just tries, and when refused releases hold
 by time and tries once more, or says who has the time (SlotTaken). A booking tries without a
 savepoint and, refused, rolls back its whole transaction before asking the same
 (`reserve_in_transaction`, services.book_slot).
+
+On PostgreSQL two overlapping reservations written at the same moment can each find the
+other's row while checking the constraint and wait for each other: the database then ends
+one of the two with a deadlock error. That is a refusal too (`refused`): the other one
+goes on, and the refused one, tried once more, waits for it and is told the time is taken.
 """
 
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from .errors import SlotTaken
 from .models import Reservation
 
 HELD_MESSAGE = "Tiden är reserverad för någon annan just nu. Välj en annan tid."
+
+
+DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for "deadlock detected"
+
+
+def refused(error):
+    """True if the database refused a write of the time: its constraints, or a deadlock
+    between two overlapping writes (module docstring)."""
+    return isinstance(error, IntegrityError) or deadlock(error)
+
+
+def deadlock(error):
+    return getattr(error.__cause__, "sqlstate", "") == DEADLOCK
 
 
 def span(slot, package):
@@ -40,10 +58,9 @@ def reserve(*, slot, package, expires_at=None, reservation=None, now=None) -> Re
     # Refused by the database. Holds that ended by time block nothing: release them for good
     # and try once more; otherwise say who has the time.
     mine = [reservation.pk] if reservation.pk else []
-    if (
-        release_ended(slot=slot, package=package, now=now, exclude=mine)
-        and (refusal := save(reservation)) is None
-    ):
+    if (release_ended(slot=slot, package=package, now=now, exclude=mine) or deadlock(refusal)) and (
+        refusal := save(reservation)
+    ) is None:
         return reservation
     raise_taken(slot=slot, package=package, refusal=refusal, now=now, exclude=mine)
 
@@ -111,13 +128,15 @@ def raise_taken(*, slot, package, refusal, now, exclude=()):
 
 
 def save(reservation):
-    """Save the reservation in a savepoint: None, or the database's IntegrityError (rolled
-    back to the savepoint)."""
+    """Save the reservation in a savepoint: None, or the database's refusal (rolled back to
+    the savepoint)."""
     is_new = reservation.pk is None
     try:
         with transaction.atomic():
             reservation.save()
-    except IntegrityError as error:
+    except DatabaseError as error:
+        if not refused(error):
+            raise
         if is_new:
             reservation.pk = None  # the row was rolled back
         return error

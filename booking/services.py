@@ -3,7 +3,7 @@
 import logging
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import CharField, Count, DateTimeField, Exists, F, IntegerField, OuterRef
 from django.utils import timezone
 
@@ -20,7 +20,15 @@ from .errors import (
     StatusChangeNotAllowed,
 )
 from .models import Booking, Recall, Reservation, Slot, SlotHold, WaitlistOffer
-from .reservations import raise_taken, release, release_ended, reserve, reserve_in_transaction
+from .reservations import (
+    deadlock,
+    raise_taken,
+    refused,
+    release,
+    release_ended,
+    reserve,
+    reserve_in_transaction,
+)
 from .rules import Patient, check_bookable, rule_annotations
 from .weeks import day_bounds
 
@@ -71,9 +79,11 @@ def book_slot(
     session, or a waitlist offer): their hold becomes the booking's reservation. Anyone else's
     reservation that overlaps the visit makes the time taken.
 
-    What the database refuses (an overlap, the token used twice) rolls back everything this
-    booking wrote, and only then is looked into: the same form's first booking, holds that
-    ended by time in the way (released, and the booking tried once more), or SlotTaken.
+    What the database refuses (an overlap, the token used twice, a deadlock with another
+    writer of the same time: booking/reservations.py) rolls back everything this booking
+    wrote, and only then is looked into: after a deadlock the booking is tried once more;
+    else the same form's first booking, holds that ended by time in the way (released, and
+    the booking tried once more), or SlotTaken.
     """
     slot_id = getattr(slot, "pk", slot)
     for last_try in (False, True):
@@ -87,7 +97,11 @@ def book_slot(
                 by_staff=by_staff,
                 location=location,
             )
-        except IntegrityError as refusal:
+        except DatabaseError as refusal:
+            if not refused(refusal):
+                raise
+            if deadlock(refusal) and not last_try:
+                continue  # the other writer goes on; tried again, this one waits for it
             # The same form sent twice (a double click): the first one's booking.
             if request_token and (
                 earlier := Booking.objects.filter(request_token=request_token).first()
