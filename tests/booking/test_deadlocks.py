@@ -21,16 +21,16 @@ from booking.reservations import span
 
 from .conftest import make_slot, patient_data, specialist
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="exclusion constraints and their deadlocks: PostgreSQL (DATABASE_URL=...)",
+    ),
+]
 
 CHOOSE = "/boka/stockholm/nybesok/valj/"
 DETAILS = "/boka/stockholm/nybesok/uppgifter/"
-
-
-@pytest.fixture(autouse=True)
-def postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("exclusion constraints and their deadlocks: PostgreSQL (DATABASE_URL=...)")
 
 
 class OtherWriter(threading.Thread):

@@ -87,16 +87,22 @@ def test_a_round_sends_everything_over_one_connection(settings):
     assert ConnectionCountingBackend.connections == 1
 
 
-def test_a_server_that_is_down_costs_one_try_a_round_and_the_failed_message_goes_last(
-    settings,
-):
+def cron_round_of_three(settings, backend):
+    """a, b and c queued (left to the worker), then one round of cron's `send_outbox`
+    through `backend`: what it printed."""
     settings.OUTBOX_WORKER = True
     for key in ("a", "b", "c"):
         queue(key)
-    settings.EMAIL_BACKEND = DOWN
+    settings.EMAIL_BACKEND = backend
     out = StringIO()
     call_command("send_outbox", stdout=out)
-    assert out.getvalue().strip() == "sent 0, failed 1"
+    return out.getvalue().strip()
+
+
+def test_a_server_that_is_down_costs_one_try_a_round_and_the_failed_message_goes_last(
+    settings,
+):
+    assert cron_round_of_three(settings, DOWN) == "sent 0, failed 1"
     assert dict(OutboxEmail.objects.values_list("key", "attempts")) == {"a": 1, "b": 0, "c": 0}
 
     settings.EMAIL_BACKEND = COUNTING
@@ -107,13 +113,7 @@ def test_a_server_that_is_down_costs_one_try_a_round_and_the_failed_message_goes
 
 
 def test_a_failure_mid_round_keeps_what_was_sent_and_lets_the_rest_go_untried(settings):
-    settings.OUTBOX_WORKER = True
-    for key in ("a", "b", "c"):
-        queue(key)
-    settings.EMAIL_BACKEND = SECOND_REFUSED
-    out = StringIO()
-    call_command("send_outbox", stdout=out)
-    assert out.getvalue().strip() == "sent 1, failed 1"
+    assert cron_round_of_three(settings, SECOND_REFUSED) == "sent 1, failed 1"
     rows = OutboxEmail.objects.values_list("key", "attempts", "claimed_at", "sent_at")
     state = {
         key: (attempts, claimed is None, sent is not None) for key, attempts, claimed, sent in rows
