@@ -4,8 +4,8 @@ Two versions, each a row of `ContentVersion`: CONTENT (row 1) moves on every sav
 of a model in settings.PAGE_CACHE_CONTENT_MODELS (signals below), BOOKINGS (row 2) on every
 change of a start time, reservation, booking, hold or offer (database triggers, migration
 booking 0012); both in the transaction of the change. A thing is cached under the versions
-read *before* its data, so it is never older than its key says: an edit shows at once in
-every process and on every server, whether the cache is Redis or each process's memory.
+read *before* its data, so it is never older than its key says: an edit shows in every
+process and server, Redis or memory, when it reads them anew (with notices: moments after).
 Nothing here is a lock; no rule depends on it (README: "What keeps each rule").
 
 Reading the versions costs no query on PostgreSQL while they stand still: each connection
