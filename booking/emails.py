@@ -1,6 +1,7 @@
 """The patient's e-mails about a booking: confirmed, moved, cancelled, and the reminder
 before the visit. Each is queued in the outbox (clinic/mail.py) inside the change's
-transaction, with the calendar file for the visit."""
+transaction; all but the reminder carry the calendar file for the visit (the patient has
+it since the booking)."""
 
 from datetime import timedelta
 
