@@ -56,11 +56,11 @@ def reserve(*, slot, package, expires_at=None, reservation=None, now=None) -> Re
     if (refusal := save(reservation)) is None:
         return reservation
     # Refused by the database. Holds that ended by time block nothing: release them for good
-    # and try once more; otherwise say who has the time.
+    # and try once more; after a deadlock too (the other writer went on: this one now waits
+    # for it); otherwise say who has the time.
     mine = [reservation.pk] if reservation.pk else []
-    if (release_ended(slot=slot, package=package, now=now, exclude=mine) or deadlock(refusal)) and (
-        refusal := save(reservation)
-    ) is None:
+    ended = release_ended(slot=slot, package=package, now=now, exclude=mine)
+    if (ended or deadlock(refusal)) and (refusal := save(reservation)) is None:
         return reservation
     raise_taken(slot=slot, package=package, refusal=refusal, now=now, exclude=mine)
 
