@@ -128,8 +128,9 @@ def superuser(db):
 
 
 def staff_in(group_name, username):
-    # Transactional tests flush the tables the migrations filled; make the groups again.
-    sync_groups(apps)
+    # Transactional tests flush the tables the migrations filled; make the groups again then.
+    if not Group.objects.filter(name=group_name).exists():
+        sync_groups(apps)
     user = User.objects.create_user(username, f"{username}@example.com", "lösenord-123")
     user.is_staff = True
     user.save()

@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Group, Permission
 
 from booking.models import Booking, Recall, Reservation, Slot, WaitlistEntry, WaitlistOffer
 from booking.numbers.figures import FIGURES
 from booking.numbers.scope import Scope
-from clinic.groups import sync_groups
 from clinic.models import Location, Practitioner
 from shop.models import Order, RentalUnit, TreatmentPackage
+from tests.conftest import staff_in
 from tests.shop.conftest import LASER, make_rental
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -282,10 +282,7 @@ def test_recalls_sent_and_booked_within_14_days_per_month_of_sending(november):
 
 @pytest.fixture
 def manager(db):
-    sync_groups(__import__("django.apps", fromlist=["apps"]).apps)
-    user = User.objects.create_user("ledning", "ledning@example.com", "lösenord-123", is_staff=True)
-    user.groups.add(Group.objects.get(name="Ledning"))
-    return user
+    return staff_in("Ledning", "ledning")
 
 
 def test_the_page_shows_every_chart_with_its_table(client, november, manager):
