@@ -1,23 +1,17 @@
 """The site's one cache: Django's cache framework, keyed by versions kept in the database.
 
-Two versions, each a row of `ContentVersion`: CONTENT (row 1) moves on every save or delete
-of a model in settings.PAGE_CACHE_CONTENT_MODELS (signals below), BOOKINGS (row 2) on every
-change of a start time, reservation, booking, hold or offer (database triggers, migration
-booking 0012); both in the transaction of the change. A thing is cached under the versions
-read *before* its data, so it is never older than its key says: an edit shows in every
-process and server, Redis or memory, when it reads them anew (with notices: moments after).
-Nothing here is a lock; no rule depends on it (README: "What keeps each rule").
+Two versions, rows of `ContentVersion`, move in the transaction of the data they stand for:
+CONTENT (row 1) on every save or delete of a model in settings.PAGE_CACHE_CONTENT_MODELS
+(signals below), BOOKINGS (row 2) on every change of a start time, reservation, booking, hold
+or offer (database triggers, migration booking 0012). A thing is cached under the versions
+read *before* its data, so it is never older than its key says, in any process or server.
+Nothing here is a lock; no rule depends on it (README: "What keeps each rule"). A failing
+cache backend (Redis down) costs speed, never a page.
 
-Reading the versions costs no query on PostgreSQL while they stand still: each connection
-LISTENs on CHANNEL, a trigger on the versions table sends a notice there at commit
-(migration clinic 0007), and a process keeps what it read until a notice comes, its
-connection is new or cut, or it is inside a transaction. On SQLite every read is a query.
-
-Whole public pages (`@cache_page`, served by `PageCacheMiddleware`) are kept only for GETs
-from visitors without a session or messages cookie; their CSRF token, the one per-visitor
-part, is put into each response in place of TOKEN. Values (`remember`): the week of free
-times, a cart's page, a booking address's location and package, the footer. A failing cache
-backend (Redis down) costs speed, never a page.
+On PostgreSQL, reading the versions costs no query while they stand still: each connection
+LISTENs on CHANNEL, where a trigger sends a notice at commit (migration clinic 0007), and a
+process keeps what it read until a notice comes (moments after the commit), its connection
+is new or cut, or it is inside a transaction. On SQLite every read is a query.
 """
 
 import hashlib
@@ -46,32 +40,8 @@ from .models import ContentVersion
 logger = logging.getLogger(__name__)
 
 CONTENT, BOOKINGS = 1, 2
-CHANNEL = "ortomed_versions"  # notices sent when a version moves (migration clinic 0007)
-SKIP_COOKIES = ("messages",)
-# Stands for the visitor's CSRF token in a stored page; fixed, so that a page stored by one
-# process (Redis) works in all.
-TOKEN = "csrf-token-of-this-visitor"
-_TOKEN = TOKEN.encode()
-
-
-def versions():
-    """(content, bookings) version numbers; None for a row not made yet. No query while this
-    connection has had no notice since it last read them; else one (raw SQL: cheaper)."""
-    if (known := _known_versions()) is not None:
-        return known
-    generation = _known.generation
-    table = connection.ops.quote_name(ContentVersion._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, number FROM {table} WHERE id IN (%s, %s)", [CONTENT, BOOKINGS])
-        found = dict(cursor.fetchall())
-    found = found.get(CONTENT), found.get(BOOKINGS)
-    if (
-        _known.listening is connection.connection is not None
-        and _known.generation == generation  # no notice came while reading
-        and not connection.in_atomic_block  # a transaction may see its own, unsent moves
-    ):
-        _known.versions = found
-    return found
+CHANNEL = "ortomed_versions"
+TOKEN = "csrf-token-of-this-visitor"  # where a stored page has the visitor's CSRF token
 
 
 class _Known(threading.local):
@@ -88,32 +58,42 @@ def _forget(notice=None):
     _known.generation += 1
 
 
-def _known_versions():
+def versions():
+    """(content, bookings) version numbers; None for a row not made yet."""
     raw = connection.connection
-    if _known.versions is None or raw is not _known.listening or connection.in_atomic_block:
-        return None
-    try:
-        # Notices already here, without waiting. Twice: a connection the server cut shows
-        # its last message first and its end only on the next read.
-        for _ in range(2):
-            raw.pgconn.consume_input()
-            while raw.pgconn.notifies():
-                _forget()
-    except psycopg.Error:  # cut: the query that follows lets Django reconnect
-        _forget()
-    return _known.versions
+    if _known.versions is not None and raw is _known.listening and not connection.in_atomic_block:
+        try:
+            # The notices already here, without waiting. Twice: a connection the server cut
+            # shows its last message first and its end only on the next read.
+            for _ in range(2):
+                raw.pgconn.consume_input()
+                while raw.pgconn.notifies():
+                    _forget()
+        except psycopg.Error:  # cut: the query below lets Django connect anew
+            _forget()
+        if _known.versions is not None:
+            return _known.versions
+    generation = _known.generation
+    rows = dict(
+        ContentVersion.objects.filter(pk__in=(CONTENT, BOOKINGS)).values_list("pk", "number")
+    )
+    found = rows.get(CONTENT), rows.get(BOOKINGS)
+    if (
+        _known.listening is connection.connection is not None
+        and _known.generation == generation  # no notice came while reading
+        and not connection.in_atomic_block  # a transaction may see its own, unsent moves
+    ):
+        _known.versions = found
+    return found
 
 
 def listen(sender, connection, **kwargs):
-    """Each new PostgreSQL connection listens for notices that the versions moved (unless
-    settings.VERSION_NOTICES is off)."""
-    if (
-        connection.vendor == "postgresql"
-        and connection.alias == "default"
-        and settings.VERSION_NOTICES
-    ):
+    """Each new PostgreSQL connection listens for the notices (unless settings.VERSION_NOTICES
+    is off); those that come during a query reach `_forget` through psycopg."""
+    ours = connection.vendor == "postgresql" and connection.alias == "default"
+    if ours and settings.VERSION_NOTICES:
         connection.connection.execute(f"LISTEN {CHANNEL}")
-        connection.connection.add_notify_handler(_forget)  # those read with a query
+        connection.connection.add_notify_handler(_forget)
         _known.listening = connection.connection
         _forget()
 
@@ -122,25 +102,21 @@ connection_created.connect(listen, dispatch_uid="clinic.cache.listen")
 
 
 def bump_content(**signal_kwargs):
-    """Move the content version on, inside the caller's transaction.
-
-    The new number is the clock in nanoseconds (or one more, if that is larger), so a number
-    is never used twice, not even after a rolled-back edit.
-    """
+    """Move the content version on, inside the caller's transaction. The new number is the
+    clock in nanoseconds, or one more if that is larger: never used twice, not even after a
+    rolled-back edit."""
     now = Value(time.time_ns(), output_field=BigIntegerField())
     if not ContentVersion.objects.filter(pk=CONTENT).update(number=Greatest(F("number") + 1, now)):
         ContentVersion.objects.get_or_create(pk=CONTENT, defaults={"number": time.time_ns()})
 
 
 def connect_signals():
-    """Every save or delete of a content model (settings.PAGE_CACHE_CONTENT_MODELS) moves
-    the content version. Writes that bypass signals (`QuerySet.update()`, raw SQL) must call
-    `bump_content()` themselves."""
+    """Every save or delete of a content model ("app.Model", or "app" for all its models)
+    moves the content version. Writes that bypass signals (`QuerySet.update()`, raw SQL) must
+    call `bump_content()` themselves."""
     for label in settings.PAGE_CACHE_CONTENT_MODELS:
-        if "." in label:
-            models = [apps.get_model(label)]
-        else:  # "app": all its models
-            models = apps.get_app_config(label).get_models()
+        app_label, _, name = label.partition(".")
+        models = [apps.get_model(label)] if name else apps.get_app_config(app_label).get_models()
         for model in models:
             uid = f"cache:{model._meta.label}"
             post_save.connect(bump_content, sender=model, dispatch_uid=uid)
@@ -182,12 +158,12 @@ def remember(compute, *parts, depends):
 
 
 def _public(request):
+    """A GET from a visitor without a session or messages: served from, and stored as, a page."""
     return (
         settings.PAGE_CACHE
         and request.method == "GET"
         and not request.path.startswith(settings.STATIC_URL)
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not any(name in request.COOKIES for name in SKIP_COOKIES)
+        and not {settings.SESSION_COOKIE_NAME, "messages"} & request.COOKIES.keys()
     )
 
 
@@ -218,11 +194,10 @@ def cache_page(view=None, *, bookings=False, query_string=False):
 
 class PageCacheMiddleware:
     """Serves cached public pages before the rest of MIDDLEWARE: a hit costs one cache read
-    (and the versions, see above), a path never cached one cache read. Headers set below
-    this middleware (security, CSP, language) are stored with the page; those set above it
-    (the request id) are added to every hit. A stored page holds TOKEN where its forms carry
-    the CSRF token; every response gets the visitor's own token there (and the CSRF cookie
-    if new)."""
+    and the versions. Headers set below this middleware (security, CSP, language) are stored
+    with the page; those set above it (the request id) are added to every hit. Where a page
+    (or a `remember`ed one) shows TOKEN, every response gets the visitor's own CSRF token
+    (and the CSRF cookie, if new)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -234,9 +209,7 @@ class PageCacheMiddleware:
             depends, good_until, headers, body = entry
             request.versions = versions()
             if request.versions[: len(depends)] == depends and timezone.now() < good_until:
-                response = HttpResponse(body)
-                for name, value in headers:
-                    response[name] = value
+                response = HttpResponse(body, headers=dict(headers))
                 request.csrf_hole = True
                 return self.with_token(request, response)
         response = self.get_response(request)
@@ -261,13 +234,10 @@ class PageCacheMiddleware:
         return self.with_token(request, response)
 
     def with_token(self, request, response):
-        if (
-            getattr(request, "csrf_hole", False)
-            and not response.streaming
-            and _TOKEN in response.content
-        ):
+        hole = getattr(request, "csrf_hole", False) and not response.streaming
+        if hole and TOKEN.encode() in response.content:
             self.csrf.process_request(request)  # the visitor's CSRF cookie, if any
-            response.content = response.content.replace(_TOKEN, get_token(request).encode())
+            response.content = response.content.replace(TOKEN.encode(), get_token(request).encode())
             self.csrf.process_response(request, response)  # sets the cookie when new
             patch_vary_headers(response, ["Cookie"])
         return response

@@ -1,12 +1,8 @@
-"""Named locks for the rules no constraint can state (a count that must not pass a limit).
-
-    with transaction.atomic():
-        lock("holds per address", address)
-        ...count, then write...
-
-One writer per kind and name at a time, until the transaction ends. PostgreSQL: an advisory
-lock on the kind's number and the name's hash; SQLite serialises every write transaction
-already (settings: transaction_mode IMMEDIATE), so there it takes none.
+"""Named locks for the rules no constraint can state (a count that must not pass a limit):
+inside a transaction, `lock(kind, name)` lets one writer per kind and name count and then
+write, until the transaction ends. PostgreSQL: an advisory lock on the kind's number and the
+name's hash; SQLite serialises every write transaction already (settings: transaction_mode
+IMMEDIATE), so there it takes none.
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -18,9 +14,8 @@ KINDS = {"holds per address": 1, "rate counters": 2}
 
 def lock(kind, name, using=DEFAULT_DB_ALIAS):
     connection = connections[using]
-    number = KINDS[kind]
     if not connection.in_atomic_block:  # outside one, PostgreSQL would let go at once
         raise TransactionManagementError(f"lock({kind!r}) is held only inside a transaction")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [number, name])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [KINDS[kind], name])
