@@ -238,6 +238,7 @@ class PageCacheMiddleware:
         if hole and TOKEN.encode() in response.content:
             self.csrf.process_request(request)  # the visitor's CSRF cookie, if any
             response.content = response.content.replace(TOKEN.encode(), get_token(request).encode())
+            response["Content-Length"] = len(response.content)  # gunicorn sends no more
             self.csrf.process_response(request, response)  # sets the cookie when new
             patch_vary_headers(response, ["Cookie"])
         return response

@@ -55,6 +55,8 @@ def test_the_cart_costs_three_queries_and_each_visitor_gets_their_own_working_to
     ), "the same cart, the same kept page"
     assert f"299{NBSP}kr × 2 st" in page and "Varukorg (2)" in page
     assert token_in(page) != token_in(first.get(CART).content.decode())
+    kept = first.get(CART)
+    assert int(kept["Content-Length"]) == len(kept.content), "gunicorn would cut the rest off"
     product = Product.objects.get(slug=HEEL_CUPS)
     changed = second.post(
         CART,
