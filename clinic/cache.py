@@ -74,9 +74,10 @@ def versions():
         if _known.versions is not None:
             return _known.versions
     generation = _known.generation
-    rows = dict(
-        ContentVersion.objects.filter(pk__in=(CONTENT, BOOKINGS)).values_list("pk", "number")
-    )
+    with connection.cursor() as cursor:  # raw SQL: a third of the ORM's CPU time
+        table = ContentVersion._meta.db_table
+        cursor.execute(f"SELECT id, number FROM {table} WHERE id IN (%s, %s)", [CONTENT, BOOKINGS])
+        rows = dict(cursor.fetchall())
     found = rows.get(CONTENT), rows.get(BOOKINGS)
     if (
         _known.listening is connection.connection is not None
