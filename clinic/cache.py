@@ -89,12 +89,11 @@ def versions():
 
 
 def listen(sender, connection, **kwargs):
-    """Each new PostgreSQL connection listens for the notices (unless settings.VERSION_NOTICES
-    is off); those that come during a query reach `_forget` through psycopg."""
+    """Each new PostgreSQL connection listens for the notices, unless VERSION_NOTICES is off."""
     ours = connection.vendor == "postgresql" and connection.alias == "default"
     if ours and settings.VERSION_NOTICES:
         connection.connection.execute(f"LISTEN {CHANNEL}")
-        connection.connection.add_notify_handler(_forget)
+        connection.connection.add_notify_handler(_forget)  # those that come during a query
         _known.listening = connection.connection
         _forget()
 

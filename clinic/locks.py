@@ -14,8 +14,9 @@ KINDS = {"holds per address": 1, "rate counters": 2}
 
 def lock(kind, name, using=DEFAULT_DB_ALIAS):
     connection = connections[using]
+    number = KINDS[kind]  # an unknown kind fails on every database
     if not connection.in_atomic_block:  # outside one, PostgreSQL would let go at once
         raise TransactionManagementError(f"lock({kind!r}) is held only inside a transaction")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [KINDS[kind], name])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [number, name])
