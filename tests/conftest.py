@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from clinic.groups import sync_groups
 from clinic.models import Location
@@ -93,6 +94,14 @@ def _rate_limit_counters_end_with_the_test(request, django_db_blocker):
     if is_transactional(request):
         with django_db_blocker.unblock():
             caches["shared"].clear()
+
+
+@pytest.fixture
+def still_clock(time_machine):
+    """The clock stands still: a test's requests all fall in one window of a rate ("3/m").
+    django-ratelimit's windows turn at a fixed second of each minute or hour (its own for each
+    client), and a slow run could cross one between two requests and start counting anew."""
+    time_machine.move_to(timezone.now(), tick=False)
 
 
 @pytest.fixture(scope="session")

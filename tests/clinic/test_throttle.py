@@ -29,6 +29,7 @@ def submitted():
 
 @pytest.mark.django_db
 @pytest.mark.urls("tests.hardening.urls")
+@pytest.mark.usefixtures("still_clock")
 class TestRateLimit:
     def test_posts_beyond_the_limit_get_the_friendly_429_page_and_store_nothing(self, client):
         for n in range(3):

@@ -197,6 +197,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", CASES)
+@pytest.mark.usefixtures("still_clock")
 def test_beyond_its_limit_a_public_post_gets_the_429_page_and_stores_nothing(
     case, slot, priced, settings
 ):
@@ -219,6 +220,7 @@ def test_beyond_its_limit_a_public_post_gets_the_429_page_and_stores_nothing(
     assert Client(REMOTE_ADDR="192.0.2.77").post(url, data).status_code != 429  # another address
 
 
+@pytest.mark.usefixtures("still_clock")
 def test_each_kind_of_form_has_its_own_limit_and_every_rate_of_a_kind_holds(slot, settings):
     settings.PUBLIC_POST_RATES = {
         **settings.PUBLIC_POST_RATES,
