@@ -1,6 +1,8 @@
-"""Run the same request from many threads at once, as many patients pressing a button together."""
+"""Run the same request from many threads at once, as many patients pressing a button together;
+and wait for what another thread or process does."""
 
 import threading
+import time
 
 from django.db import connection
 from django.test import Client
@@ -33,3 +35,13 @@ def post_together(url, payloads):
         thread.join(timeout=120)
     assert not errors, errors
     return responses
+
+
+def eventually(check, tries=1000, every=0.005):
+    """True once check() is, within `tries` tries `every` seconds apart: counted in tries,
+    not by a clock a test may freeze."""
+    for _ in range(tries):
+        if check():
+            return True
+        time.sleep(every)
+    return False

@@ -1,12 +1,11 @@
 """More than one app server: a visitor's requests may land on any of them."""
 
-import time
-
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import User
 
 from shop.models import TreatmentPackage
+from tests.concurrency import eventually
 from tests.servers import Browser, csrf_token
 
 pytestmark = pytest.mark.servers
@@ -66,5 +65,6 @@ def test_an_edit_shows_at_once_on_every_server_and_worker(gunicorn_servers, cont
 
     # PostgreSQL delivers the notice to every worker's connection a moment after the commit
     # (milliseconds; more on a machine busy with other work), not in the same instant.
-    for server in servers:
-        assert any(every_worker_shows_the_edit(server) or time.sleep(0.05) for _ in range(40))
+    assert eventually(
+        lambda: all(every_worker_shows_the_edit(server) for server in servers), tries=40, every=0.05
+    )

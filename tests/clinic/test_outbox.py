@@ -4,7 +4,6 @@ import secrets
 import signal
 import subprocess
 import threading
-import time
 from io import StringIO
 
 import pytest
@@ -15,6 +14,7 @@ from django.db import connection, transaction
 from clinic.mail import CHANNEL, follow, queue_email
 from clinic.models import OutboxEmail
 from tests import clock
+from tests.concurrency import eventually
 from tests.mail_backends import ConnectionCountingBackend
 from tests.servers import ROOT, database_url, server_env
 
@@ -163,15 +163,6 @@ def worker(settings, request):
             cursor.execute(f"NOTIFY {CHANNEL}")
     thread.join(timeout=10)
     assert not thread.is_alive(), "the worker stops when asked"
-
-
-def eventually(check, tries=1000):
-    """True once check() is; counted in tries of 5 ms, not by a clock a test may freeze."""
-    for _ in range(tries):
-        if check():
-            return True
-        time.sleep(0.005)
-    return False
 
 
 def test_with_the_worker_on_the_request_only_queues_and_cron_still_sends(settings):
